@@ -1,0 +1,166 @@
+"""Command line: ``python -m bench COMMAND``. Each command is a thin call into the package."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bench.corpus import DataError
+from bench.schema import PROJECT_ROOT
+
+CONFIG_DIR = str(PROJECT_ROOT / "configs")
+
+COMMANDS = {
+    "run": "run an extractor and score it (Hydra overrides: extractor=NAME, -m for sweeps)",
+    "score": "score a predictions file: score pred=FILE [name=NAME] [scoring.*=...]",
+    "validate": "validate annotation files (default: the shipped gold): validate [PATH ...]",
+    "export": "write the gold as JSON Lines: export out=FILE",
+    "stats": "the gold's size: documents, mentions per type, arguments per role, clusters",
+    "agree": "inter-annotator agreement of two or more annotation folders: agree A B [C ...]",
+    "annotate": "authoring tools: annotate compile SRC [--out DIR]",
+}
+
+
+def _usage() -> str:
+    lines = ["usage: python -m bench COMMAND [ARGS]", "", "commands:"]
+    lines += [f"  {name:<9} {text}" for name, text in COMMANDS.items()]
+    return "\n".join(lines)
+
+
+def _hydra_run(args: list[str]) -> int:
+    import hydra
+
+    from bench.harness import run
+
+    @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
+    def task(cfg) -> None:
+        try:
+            run(cfg)
+        except DataError as err:
+            print(f"error: {err}", file=sys.stderr)
+            sys.exit(1)
+
+    sys.argv = [f"{sys.argv[0]} run", *args]
+    task()
+    return 0
+
+
+def _key_values(args: list[str], command: str) -> list[str]:
+    bad = [a for a in args if "=" not in a]
+    if bad:
+        raise SystemExit(f"error: {command} takes key=value arguments, got {' '.join(bad)}")
+    return args
+
+
+def _compose(overrides: list[str]):
+    from hydra import compose, initialize_config_dir
+
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        return compose(config_name="config", overrides=overrides)
+
+
+def _score(args: list[str]) -> int:
+    from omegaconf import OmegaConf
+
+    from bench.corpus import read_jsonl
+    from bench.harness import load_data, project_path, report, score_predictions, write_result
+
+    pairs = dict(a.split("=", 1) for a in _key_values(args, "score"))
+    if "pred" not in pairs:
+        raise SystemExit("error: score needs pred=FILE (predictions in the interchange JSON Lines format)")
+    pred_path = Path(pairs.pop("pred"))
+    name = pairs.pop("name", pred_path.stem)
+    cfg = _compose([f"{k}={v}" for k, v in pairs.items()] + ["extractor=rules"])
+    documents, gold = load_data(cfg.data)
+    predictions = read_jsonl(pred_path, documents)
+    aligned, scores = score_predictions(predictions, documents, gold, cfg.scoring)
+    config = {"predictions": str(pred_path), "data": OmegaConf.to_container(cfg.data),
+              "scoring": OmegaConf.to_container(cfg.scoring)}
+    folder = write_result(project_path(cfg.results_dir), name, config, aligned, scores,
+                          {"predictions_file": str(pred_path)})
+    report(name, scores, folder)
+    return 0
+
+
+def _validate(args: list[str]) -> int:
+    from bench.contrib.validate import validate
+
+    return validate([Path(a) for a in args])
+
+
+def _export(args: list[str]) -> int:
+    from bench.corpus import iter_sorted, write_jsonl
+    from bench.harness import load_data
+
+    pairs = dict(a.split("=", 1) for a in _key_values(args, "export"))
+    if "out" not in pairs:
+        raise SystemExit("error: export needs out=FILE")
+    documents, gold = load_data(_compose([]).data)
+    write_jsonl(iter_sorted(gold), Path(pairs["out"]))
+    print(f"wrote {sum(len(v) for v in gold.values())} gold event mentions to {pairs['out']}")
+    return 0
+
+
+def _stats(args: list[str]) -> int:
+    from bench.contrib.stats import gold_statistics_markdown
+    from bench.harness import load_data
+
+    documents, gold = load_data(_compose([]).data)
+    print(gold_statistics_markdown(documents, gold))
+    return 0
+
+
+def _agree(args: list[str]) -> int:
+    from bench.contrib.agreement import agreement_markdown, load_annotation_sets
+    from bench.harness import load_data
+
+    parser = argparse.ArgumentParser(prog="python -m bench agree")
+    parser.add_argument("folders", nargs="+", type=Path, help="annotation folders, one per annotator")
+    parser.add_argument("--authoring", action="store_true", help="the folders hold authoring-format files")
+    options = parser.parse_args(args)
+    if len(options.folders) < 2:
+        parser.error("agree needs two or more annotation folders")
+    documents, _ = load_data(_compose([]).data)
+    sets = load_annotation_sets(options.folders, documents, authoring=options.authoring)
+    print(agreement_markdown(sets, documents))
+    return 0
+
+
+def _annotate(args: list[str]) -> int:
+    from bench.contrib.authoring import compile_folder
+    from bench.harness import load_data
+
+    parser = argparse.ArgumentParser(prog="python -m bench annotate")
+    sub = parser.add_subparsers(dest="action", required=True)
+    comp = sub.add_parser("compile", help="authoring files (no offsets) -> annotation files")
+    comp.add_argument("src", type=Path, help="an authoring file or a folder of them")
+    comp.add_argument("--out", type=Path, default=PROJECT_ROOT / "annotations" / "gold")
+    options = parser.parse_args(args)
+    documents, _ = load_data(_compose([]).data)
+    for path in compile_folder(options.src, options.out, documents):
+        print(f"wrote {path}")
+    return 0
+
+
+HANDLERS = {"run": _hydra_run, "score": _score, "validate": _validate, "export": _export, "stats": _stats,
+            "agree": _agree, "annotate": _annotate}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help"):
+        print(_usage())
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    if command not in HANDLERS:
+        print(f"error: unknown command {command!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    try:
+        return HANDLERS[command](rest)
+    except DataError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Tools for contributors: authoring, validation, statistics, agreement, conversion."""

@@ -1,0 +1,43 @@
+"""``python -m bench validate``: check annotation and prediction files, report every problem."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bench.corpus import DataError, load_documents, read_annotation_file, read_jsonl
+from bench.schema import PROJECT_ROOT
+
+
+def shipped_annotation_files() -> list[Path]:
+    """The gold and every annotation pass in the repository."""
+    root = PROJECT_ROOT / "annotations"
+    return sorted((root / "gold").glob("*.json")) + sorted((root / "passes").glob("*/*.json"))
+
+
+def validate(paths: list[Path], documents_dir: Path = PROJECT_ROOT / "seeds") -> int:
+    """Exit status 0 and a summary line when all is well; 1 and one line per problem otherwise."""
+    documents = load_documents(documents_dir)
+    files = []
+    for path in paths or shipped_annotation_files():
+        files += sorted(path.glob("*.json")) + sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    if not files:
+        print("error: no annotation files to validate", file=sys.stderr)
+        return 1
+    problems, mentions, arguments = [], 0, 0
+    for path in files:
+        try:
+            if not path.is_file():
+                raise DataError([f"{path}: no such file"])
+            read = read_jsonl(path, documents) if path.suffix == ".jsonl" else read_annotation_file(path, documents)
+        except DataError as err:
+            problems.extend(err.problems)
+            continue
+        mentions += len(read)
+        arguments += sum(len(m.arguments) for m in read)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {len(files)} file(s)", file=sys.stderr)
+        return 1
+    print(f"ok: {len(files)} file(s), {mentions} event mentions, {arguments} arguments")
+    return 0

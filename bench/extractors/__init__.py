@@ -1,0 +1,1 @@
+"""Extractors: documents in, event mentions out. See ``base.Extractor``."""

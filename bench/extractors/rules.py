@@ -1,0 +1,306 @@
+"""A rule-based German event extractor: trigger lexicons and surface cues, no model.
+
+Its word lists live in ``bench/resources/rules/`` and were written from the
+annotation guidelines and general knowledge of German, never from the gold:
+``triggers.yaml`` (lemmas with inflected forms, compounds by head, separable verbs
+with their particle), ``cues.yaml`` (titles, time words, function words) and
+``arguments.yaml`` (roles by grammatical function and by preposition).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bench.extractors.base import Extractor
+from bench.schema import Argument, Document, EventMention, Span, load_ontology
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources" / "rules"
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*\.?|\w+(?:[-‐]\w+)*|[^\w\s]")
+_BOUNDARY = {",", ";", ":", "\"", "„", "“", "”", "«", "»", "(", ")", "–", "-", ".", "!", "?"}
+_WERDEN = {"wird", "wurde", "wurden", "werden", "worden", "würde", "würden", "wirst"}
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+@dataclass(frozen=True)
+class Trigger:
+    index: int
+    type: str
+    lemma: str
+    verb: bool
+
+
+@dataclass(frozen=True)
+class Phrase:
+    first: int          # token indices, inclusive
+    last: int
+    span: Span
+    entity_type: str
+
+
+def _span(text: str, first: Token, last: Token) -> Span:
+    return Span(first.start, last.end, text[first.start:last.end])
+
+
+def load_yaml(name: str, folder: Path = RESOURCES) -> dict:
+    return yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+
+
+class TriggerLexicon:
+    """Whole-word forms, compound heads and separable verbs of the trigger lexicon."""
+
+    def __init__(self, entries: dict[str, list[dict]]):
+        self.forms: dict[str, tuple[str, str, bool]] = {}
+        self.split_forms: dict[str, tuple[str, str, str]] = {}
+        self.heads: list[tuple[str, str, str]] = []
+        self.not_compounds: set[str] = set()
+        for event_type, lemmas in entries.items():
+            for entry in lemmas:
+                lemma = entry["lemma"]
+                is_verb = lemma[:1].islower()
+                for form in entry["forms"]:
+                    self.forms.setdefault(form.lower(), (event_type, lemma, is_verb))
+                    if entry.get("compound"):
+                        self.heads.append((form.lower(), event_type, lemma))
+                for form in entry.get("split_forms", []):
+                    self.split_forms.setdefault(form.lower(), (event_type, lemma, entry["particle"].lower()))
+                self.not_compounds.update(w.lower() for w in entry.get("not_compounds", []))
+        self.heads.sort(key=lambda h: -len(h[0]))
+
+    def find(self, tokens: list[Token]) -> list[Trigger]:
+        found = []
+        for i, token in enumerate(tokens):
+            word = token.lower
+            if not word[:1].isalpha():
+                continue
+            if word in self.forms:
+                event_type, lemma, verb = self.forms[word]
+                found.append(Trigger(i, event_type, lemma, verb))
+            elif word in self.split_forms and self._particle_follows(tokens, i, self.split_forms[word][2]):
+                event_type, lemma, _ = self.split_forms[word]
+                found.append(Trigger(i, event_type, lemma, True))
+            elif word not in self.not_compounds:
+                head = next((h for h in self.heads if word.endswith(h[0]) and len(word) > len(h[0]) + 2), None)
+                if head:
+                    found.append(Trigger(i, head[1], head[2], False))
+        return found
+
+    @staticmethod
+    def _particle_follows(tokens: list[Token], i: int, particle: str) -> bool:
+        """A separated particle stands last in its clause: right before punctuation or the end."""
+        for j in range(i + 1, len(tokens)):
+            if tokens[j].lower == particle and (j + 1 == len(tokens) or tokens[j + 1].text in _BOUNDARY):
+                return True
+            if tokens[j].text in {",", ";", ":"} and j > i + 1 and tokens[j - 1].lower != particle:
+                # a clause ended without the particle; keep looking only through quotes
+                return False
+        return False
+
+
+class RulesExtractor(Extractor):
+    def __init__(self, window: int = 12, resources: str | None = None):
+        folder = Path(resources) if resources else RESOURCES
+        self.window = window
+        self.lexicon = TriggerLexicon(load_yaml("triggers.yaml", folder))
+        cues, rules = load_yaml("cues.yaml", folder), load_yaml("arguments.yaml", folder)
+        self.titles = {w.lower() for w in cues["titles"]}
+        self.time_words = {w.lower() for w in cues["time_words"]}
+        self.function_words = {w.lower() for w in cues["determiners"] + cues["non_name_capitalized"]}
+        self.pronouns = {w.lower() for w in cues["pronouns"]}
+        self.money_words = {w.lower() for w in cues["money_words"]}
+        self.class_nouns = {w.lower() for w in rules["class_nouns"]}
+        self.functions = rules["functions"]
+        self.intransitive = set(rules["intransitive_lemmas"])
+        self.prepositions = {p.lower(): roles for p, roles in rules["prepositions"].items()}
+        self.time_prepositions = set(rules["time_prepositions"])
+        self.place_prepositions = set(rules["place_prepositions"])
+        self.coordinators = set(rules["coordinators"])
+        self.clause_openers = set(rules["clause_openers"])
+        self.roles = {t: set(spec["roles"]) for t, spec in load_ontology().event_types.items()}
+
+    # --- documents ---------------------------------------------------------------
+
+    def extract(self, document: Document) -> list[EventMention]:
+        mentions = []
+        for sentence in document.sentences:
+            tokens = [Token(m.group(), sentence.start + m.start(), sentence.start + m.end())
+                      for m in _TOKEN.finditer(sentence.text)]
+            triggers = self.lexicon.find(tokens)
+            trigger_indices = {t.index for t in triggers}
+            phrases = self._phrases(tokens, trigger_indices, document.text)
+            for trigger in triggers:
+                token = tokens[trigger.index]
+                mentions.append(EventMention(
+                    doc_id=document.id, type=trigger.type, trigger=Span(token.start, token.end, token.text),
+                    arguments=tuple(self._arguments(trigger, tokens, phrases))))
+        return mentions
+
+    # --- phrases: names and nouns, gazetteer-free ---------------------------------
+
+    def _nominal(self, tokens: list[Token], i: int, triggers: set[int]) -> bool:
+        token = tokens[i]
+        if i in triggers or token.lower in self.function_words or token.lower in self.pronouns:
+            return False
+        if token.text[:1].isdigit():
+            return True
+        return token.text[:1].isupper() and token.text[:1].isalpha()
+
+    def _phrases(self, tokens: list[Token], triggers: set[int], text: str) -> list[Phrase]:
+        phrases, i = [], 0
+        while i < len(tokens):
+            if tokens[i].lower in self.pronouns and i not in triggers:
+                phrases.append(Phrase(i, i, _span(text, tokens[i], tokens[i]), "PER"))
+                i += 1
+                continue
+            if not self._nominal(tokens, i, triggers):
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(tokens) and self._nominal(tokens, j + 1, triggers):
+                j += 1
+            first = i
+            while first < j and self._is_title(tokens[first].lower):
+                first += 1
+            titled = first > i
+            phrases.append(Phrase(first, j, _span(text, tokens[first], tokens[j]),
+                                  self._entity_type(tokens, i, first, j, titled)))
+            i = j + 1
+        return phrases
+
+    def _is_title(self, word: str) -> bool:
+        head = word.split("-")[-1]
+        return head in self.titles or head in self.class_nouns or any(head.endswith(t) for t in self.titles if len(t) > 5)
+
+    def _entity_type(self, tokens: list[Token], start: int, first: int, last: int, titled: bool) -> str:
+        words = [t.lower for t in tokens[first:last + 1]]
+        if any(w in self.money_words for w in words) and any(w[:1].isdigit() or w in {"jeder", "jeden"} for w in
+                                                               [t.lower for t in tokens[max(start - 1, 0):last + 1]]):
+            return "MONEY"
+        if any(w in self.time_words for w in words) or (words[0][:1].isdigit() and len(words) == 1):
+            return "TIME"
+        text = tokens[first].text
+        if len(text) > 1 and text.isupper():
+            return "ORG"
+        if titled or last > first:
+            return "PER"
+        before = tokens[start - 1].lower if start > 0 else ""
+        return "GPE" if before in self.place_prepositions else "OTHER"
+
+    # --- arguments ---------------------------------------------------------------
+
+    def _clause(self, tokens: list[Token], index: int) -> tuple[int, int]:
+        """Token range of the trigger's clause: between punctuation and clause openers."""
+        left = index
+        while left > 0 and tokens[left - 1].text not in {",", ";", ":", "(", ")"} \
+                and tokens[left - 1].lower not in self.clause_openers:
+            left -= 1
+        right = index
+        while right + 1 < len(tokens) and tokens[right + 1].text not in {",", ";", ":", "(", ")"} \
+                and tokens[right + 1].lower not in self.clause_openers:
+            right += 1
+        return left, right
+
+    def _preposition(self, tokens: list[Token], phrase: Phrase) -> str | None:
+        """The preposition governing a phrase: the last word before it, over articles and adjectives."""
+        j = phrase.first - 1
+        while j >= 0 and (tokens[j].lower in self.function_words or tokens[j].text[:1].islower()) \
+                and tokens[j].lower not in self.prepositions and tokens[j].lower not in self.time_prepositions \
+                and tokens[j].lower not in self.coordinators and tokens[j].text not in _BOUNDARY:
+            j -= 1
+        if j >= 0 and (tokens[j].lower in self.prepositions or tokens[j].lower in self.time_prepositions):
+            return tokens[j].lower
+        return None
+
+    def _arguments(self, trigger: Trigger, tokens: list[Token], phrases: list[Phrase]) -> list[Argument]:
+        left, right = self._clause(tokens, trigger.index)
+        roles, functions = self.roles[trigger.type], self.functions.get(trigger.type, {})
+        near = [p for p in phrases if abs(p.first - trigger.index) <= self.window]
+        clause = [p for p in near if left <= p.first and p.last <= right]
+        found: list[tuple[str, Phrase]] = []
+        bare = []
+        for phrase in clause:
+            preposition = self._preposition(tokens, phrase)
+            if phrase.entity_type == "TIME":
+                if "Time" in roles:
+                    found.append(("Time", phrase))
+            elif preposition is None:
+                bare.append(phrase)
+            else:
+                by_type = self.prepositions.get(preposition, {})
+                role = by_type.get(trigger.type) or by_type.get("*")
+                if role in roles:
+                    found.append((role, phrase))
+        found += self._grammatical_roles(trigger, tokens, bare, functions, roles, left)
+        arguments, seen = [], set()
+        for role, phrase in self._with_conjuncts(found, tokens, phrases):
+            key = (role, phrase.span.start, phrase.span.end)
+            if key not in seen:
+                seen.add(key)
+                arguments.append(Argument(role, phrase.span, phrase.entity_type))
+        return arguments
+
+    def _grammatical_roles(self, trigger: Trigger, tokens: list[Token], bare: list[Phrase], functions: dict,
+                           roles: set[str], clause_start: int) -> list[tuple[str, Phrase]]:
+        """Subject and object among the phrases without preposition, by German word order."""
+        if not bare:
+            return []
+        if not trigger.verb:
+            # a noun trigger: the genitive or name right after it is its object (Zusammenbruch der Koalition)
+            after = [p for p in bare if p.first > trigger.index and p.first - trigger.index <= 3]
+            role = functions.get("object") or functions.get("subject")
+            return [(role, after[0])] if after and role in roles else []
+        before = [p for p in bare if p.last < trigger.index]
+        after = [p for p in bare if p.first > trigger.index]
+        clause_words = {t.lower for t in tokens[clause_start:trigger.index + 4]}
+        passive = bool(clause_words & _WERDEN) and tokens[trigger.index].lower.startswith("ge")
+        if before and before[0].first - clause_start <= 1 and trigger.index - before[0].last <= 1:
+            subject, rest = before[0], after          # subject first, verb second
+        elif not before and after:
+            subject, rest = after[0], after[1:]       # something else fronted: subject after the verb
+        else:
+            subject, rest = (before[0], before[1:] + after) if before else (None, after)
+        result = []
+        subject_role = functions.get("object") if passive else (
+            functions.get("intransitive_subject") if trigger.lemma in self.intransitive else None
+        ) or functions.get("subject")
+        if subject is not None and subject_role in roles:
+            result.append((subject_role, subject))
+        object_role = functions.get("object")
+        if rest and not passive and object_role in roles and trigger.lemma not in self.intransitive:
+            result.append((object_role, rest[0]))
+        return result
+
+    def _with_conjuncts(self, found: list[tuple[str, Phrase]], tokens: list[Token],
+                        phrases: list[Phrase]) -> list[tuple[str, Phrase]]:
+        """Coordinated phrases (Russland und Nordkorea) share the role of their first conjunct."""
+        by_first = {p.first: p for p in phrases}
+        result = []
+        for role, phrase in found:
+            result.append((role, phrase))
+            current = phrase
+            while True:
+                j = current.last + 1
+                if j < len(tokens) and tokens[j].lower in self.coordinators | {","}:
+                    k = j + 1
+                    while k < len(tokens) and tokens[k].lower in self.function_words:
+                        k += 1
+                    nxt = by_first.get(k)
+                    if nxt is not None and nxt.entity_type == phrase.entity_type:
+                        result.append((role, nxt))
+                        current = nxt
+                        continue
+                break
+        return result

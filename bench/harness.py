@@ -1,0 +1,122 @@
+"""The benchmark run: documents -> extractor -> aligned predictions -> scores -> result folder.
+
+A result folder is written under a temporary name and renamed when complete, so a
+failed or interrupted run leaves no half-written folder that ``compare`` would read.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from omegaconf import DictConfig, OmegaConf
+
+from bench.align import align
+from bench.corpus import load_documents, read_annotations, write_jsonl
+from bench.reports.tables import headline_markdown, headline_text
+from bench.schema import PROJECT_ROOT, Document, EventMention
+from bench.scoring import score
+
+_SECRET_KEY = re.compile(r"(api[_-]?key|token|secret|password)$", re.IGNORECASE)
+
+
+def project_path(path: str | os.PathLike) -> Path:
+    """A config path: absolute as given, relative to the project root otherwise."""
+    path = Path(path)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def redacted(config: dict) -> dict:
+    """The config with any value under a secret-looking key replaced."""
+    if isinstance(config, dict):
+        return {k: ("<redacted>" if _SECRET_KEY.search(str(k)) and v else redacted(v)) for k, v in config.items()}
+    if isinstance(config, list):
+        return [redacted(v) for v in config]
+    return config
+
+
+def load_data(data_cfg) -> tuple[dict[str, Document], dict[str, list[EventMention]]]:
+    documents = load_documents(project_path(data_cfg.documents_dir))
+    gold_dir = project_path(data_cfg.gold_dir)
+    gold = read_annotations(gold_dir, documents) if gold_dir.is_dir() else {}
+    return documents, gold
+
+
+def score_predictions(predictions: Sequence[EventMention], documents: dict[str, Document],
+                      gold: dict[str, list[EventMention]], scoring_cfg) -> tuple[list[EventMention], dict]:
+    """Align, then score on the documents that have gold; the scores say which were left out."""
+    aligned, report = align(predictions, documents)
+    scored_docs = {doc_id: documents[doc_id] for doc_id in gold}
+    gold_mentions = [m for doc_id in sorted(gold) for m in gold[doc_id]]
+    scores = score(gold_mentions, [m for m in aligned if m.doc_id in gold], scored_docs,
+                   exclude_roles=list(scoring_cfg.exclude_roles), levels=list(scoring_cfg.levels),
+                   modes=list(scoring_cfg.modes), bootstrap_samples=scoring_cfg.bootstrap_samples,
+                   seed=scoring_cfg.seed, confidence=scoring_cfg.confidence)
+    scores["alignment"] = dict(sorted(report.items()))
+    scores["documents_without_gold"] = sorted(set(documents) - set(gold))
+    return aligned, scores
+
+
+def write_result(results_dir: Path, name: str, config: dict, predictions: Sequence[EventMention], scores: dict,
+                 run_info: dict) -> Path:
+    """Write a complete result folder under a temporary name, then rename it into place."""
+    group = results_dir / name
+    group.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d_%H-%M-%S")
+    staging = group / f".incomplete-{stamp}-{os.getpid()}"
+    staging.mkdir()
+    try:
+        (staging / "config.yaml").write_text(OmegaConf.to_yaml(OmegaConf.create(redacted(config))), encoding="utf-8")
+        write_jsonl(predictions, staging / "predictions.jsonl")
+        (staging / "scores.json").write_text(json.dumps(scores, indent=1, ensure_ascii=False), encoding="utf-8")
+        (staging / "table.md").write_text(f"# {name}\n\n" + headline_markdown(scores), encoding="utf-8")
+        (staging / "run.json").write_text(json.dumps(run_info, indent=1, ensure_ascii=False), encoding="utf-8")
+        for attempt in range(1000):
+            final = group / (stamp if attempt == 0 else f"{stamp}-{attempt}")
+            try:
+                staging.rename(final)   # fails if the folder exists and is not empty
+                return final
+            except OSError:
+                if not final.exists():
+                    raise
+        raise RuntimeError(f"no free result folder name under {group}")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def run(cfg: DictConfig) -> Path:
+    """The Hydra task behind ``python -m bench run``."""
+    from hydra.utils import instantiate
+
+    documents, gold = load_data(cfg.data)
+    extractor = instantiate(cfg.extractor)
+    ordered = [documents[doc_id] for doc_id in sorted(documents)]
+    started = time.perf_counter()
+    predictions = [m for mentions in extractor.extract_batch(ordered) for m in mentions]
+    seconds = time.perf_counter() - started
+    aligned, scores = score_predictions(predictions, documents, gold, cfg.scoring)
+    run_info = {"extractor": str(cfg.extractor.get("_target_")), "seconds": round(seconds, 3),
+                "documents": len(documents), "scored_documents": sorted(gold), **extractor.run_info()}
+    config = OmegaConf.to_container(cfg, resolve=True)
+    folder = write_result(project_path(cfg.results_dir), cfg.run_name, config, aligned, scores, run_info)
+    report(cfg.run_name, scores, folder, cfg.print_table)
+    return folder
+
+
+def report(name: str, scores: dict, folder: Path, print_table: bool = True) -> None:
+    if scores["documents_without_gold"]:
+        print(f"note: {len(scores['documents_without_gold'])} document(s) have no gold and were extracted "
+              f"but not scored: {', '.join(scores['documents_without_gold'])}")
+    if print_table:
+        print(f"{name}: {scores['counts']['gold_mentions']} gold mentions, "
+              f"{scores['counts']['predicted_mentions']} predicted, {scores['counts']['documents']} documents scored")
+        print(headline_text(scores))
+    print(f"results: {folder}")
+    sys.stdout.flush()

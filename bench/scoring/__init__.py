@@ -1,0 +1,84 @@
+"""Scoring: gold and predicted mentions in, numbers out. No files, no printing."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from bench.schema import Document, EventMention
+from bench.scoring.intervals import bootstrap_interval, paired_bootstrap
+from bench.scoring.match import NO_MATCH
+from bench.scoring.metrics import (LEVELS, MODES, SEMEVAL_MODES, Outcome, Units, Vocabulary, counts_entry,
+                                   match_level, prf, semeval_trigger_scores, tables)
+
+__all__ = ["LEVELS", "MODES", "SEMEVAL_MODES", "score", "unit_counts", "matched_trigger_types", "paired_bootstrap",
+           "prf"]
+
+
+def _outcomes(gold: Iterable[EventMention], predictions: Iterable[EventMention], documents: dict[str, Document],
+              exclude_roles: Sequence[str], levels: Sequence[str], modes: Sequence[str]):
+    vocab, units = Vocabulary(), Units(documents)
+    gold_tables = tables(gold, vocab, units, exclude_roles)
+    pred_tables = tables(predictions, vocab, units, exclude_roles)
+    outcomes = {(mode, level): match_level(level, mode, gold_tables, pred_tables) for mode in modes for level in levels}
+    return outcomes, vocab, units, gold_tables, pred_tables
+
+
+def unit_counts(gold, predictions, documents, level: str = "AC", mode: str = "exact",
+                exclude_roles: Sequence[str] = ()) -> np.ndarray:
+    """Per-sentence (tp, fp, fn) of one level and mode: the input of paired tests."""
+    outcomes, _, units, _, _ = _outcomes(gold, predictions, documents, exclude_roles, [level], [mode])
+    return outcomes[(mode, level)].unit_counts(len(units))
+
+
+def score(gold: Iterable[EventMention], predictions: Iterable[EventMention], documents: dict[str, Document], *,
+          exclude_roles: Sequence[str] = (), levels: Sequence[str] = LEVELS, modes: Sequence[str] = MODES,
+          bootstrap_samples: int = 1000, seed: int = 0, confidence: float = 0.95) -> dict:
+    """All figures of one run as a JSON-ready dict (see the README for its layout).
+
+    Predictions must already carry offsets (see ``bench.align``); a span with negative
+    offsets stands for text not found in the document and is always a false positive.
+    """
+    outcomes, vocab, units, gold_tables, pred_tables = _outcomes(gold, predictions, documents, exclude_roles,
+                                                                 levels, modes)
+    types, roles, docs = vocab.names("type"), vocab.names("role"), vocab.names("doc")
+    result = {"levels": {}, "macro_f1": {}, "per_type": {}, "per_role": {}, "per_document": {},
+              "trigger_semeval": semeval_trigger_scores(gold_tables[0], pred_tables[0]),
+              "counts": {"documents": len(documents), "gold_mentions": len(gold_tables[0]),
+                         "predicted_mentions": len(pred_tables[0]), "gold_arguments": len(gold_tables[1]),
+                         "predicted_arguments": len(pred_tables[1]),
+                         "unaligned_predicted_triggers": int((pred_tables[0].columns["t_start"] < 0).sum()),
+                         "unaligned_predicted_arguments": int((pred_tables[1].columns["a_start"] < 0).sum())},
+              "settings": {"exclude_roles": list(exclude_roles), "bootstrap_samples": bootstrap_samples,
+                           "bootstrap_unit": "sentence", "seed": seed, "confidence": confidence}}
+    for mode in modes:
+        for key in ("levels", "macro_f1", "per_type", "per_role", "per_document"):
+            result[key][mode] = {}
+        for level in levels:
+            outcome: Outcome = outcomes[(mode, level)]
+            entry = counts_entry(*outcome.counts)
+            entry["ci"] = bootstrap_interval(outcome.unit_counts(len(units)), bootstrap_samples, seed, confidence)
+            result["levels"][mode][level] = entry
+            by_type = outcome.by("type", len(types))
+            gold_types = [i for i, row in enumerate(by_type) if row[0] + row[2] > 0]
+            result["per_type"][mode][level] = {types[i]: counts_entry(*by_type[i]) for i in range(len(types))}
+            macro = prf(*by_type[gold_types].T)[2] if gold_types else np.zeros(1)
+            result["macro_f1"][mode][level] = float(np.mean(macro))
+            by_doc = outcome.by("doc", len(docs))
+            result["per_document"][mode][level] = {docs[i]: counts_entry(*by_doc[i]) for i in range(len(docs))}
+            if level in ("AC", "AC+"):
+                by_role = outcome.by("role", len(roles))
+                result["per_role"][mode][level] = {roles[i]: counts_entry(*by_role[i]) for i in range(len(roles))}
+    return result
+
+
+def matched_trigger_types(gold, predictions, documents, mode: str = "exact") -> list[tuple[str, str]]:
+    """(gold type, predicted type) of every trigger pair matched by span alone (TI matching):
+    the input of type confusion matrices and of Cohen's kappa between annotators."""
+    outcomes, vocab, _, _, _ = _outcomes(gold, predictions, documents, (), ["TI"], [mode])
+    outcome = outcomes[(mode, "TI")]
+    names = vocab.names("type")
+    hit = outcome.gold_partner != NO_MATCH
+    gold_types = outcome.gold.columns["type"][hit]
+    pred_types = outcome.pred.columns["type"][outcome.gold_partner[hit]]
+    return [(names[g], names[p]) for g, p in zip(gold_types, pred_types)]

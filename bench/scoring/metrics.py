@@ -1,0 +1,208 @@
+"""Event-extraction metrics over gold and predicted mentions: pure functions, no I/O.
+
+Levels (TextEE's definitions): TI trigger offsets; TC offsets and type; AI argument
+offsets and event type; AC plus role; AI+ / AC+ additionally the argument's trigger.
+Modes: ``exact`` offsets or ``lenient`` overlap, both one-to-one. For triggers the
+four SemEval-2013 modes (strict, exact, partial, type) are computed as nervaluate does,
+but one-to-one, so that a duplicate prediction is never counted twice.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bench.schema import Document, EventMention
+from bench.scoring.match import NO_MATCH, match
+
+LEVELS = ("TI", "TC", "AI", "AC", "AI+", "AC+")
+MODES = ("exact", "lenient")
+SEMEVAL_MODES = ("strict", "exact", "partial", "type")
+
+# columns of the key table: which must be equal for a match at each level,
+# and which spans (t = trigger, a = argument) must match
+_LEVEL_KEYS = {"TI": ("doc",), "TC": ("doc", "type"), "AI": ("doc", "type"), "AC": ("doc", "type", "role"),
+               "AI+": ("doc", "type"), "AC+": ("doc", "type", "role")}
+_LEVEL_SPANS = {"TI": "t", "TC": "t", "AI": "a", "AC": "a", "AI+": "ta", "AC+": "ta"}
+
+
+@dataclass
+class Table:
+    """Triggers or arguments of one side as parallel integer columns."""
+
+    columns: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.columns["doc"])
+
+    def keys(self, names: Sequence[str]) -> np.ndarray:
+        return np.column_stack([self.columns[n] for n in names]) if len(self) else np.zeros((0, len(names)), np.int64)
+
+    def spans(self, which: str) -> np.ndarray:
+        cols = []
+        for s in which:
+            cols += [self.columns[f"{s}_start"], self.columns[f"{s}_end"]]
+        return np.column_stack(cols) if len(self) else np.zeros((0, 2 * len(which)), np.int64)
+
+
+class Vocabulary:
+    """Dense integer codes for documents, types and roles, shared by gold and predictions."""
+
+    def __init__(self):
+        self.codes: dict[str, dict[str, int]] = {"doc": {}, "type": {}, "role": {}}
+
+    def code(self, kind: str, value: str) -> int:
+        table = self.codes[kind]
+        return table.setdefault(value, len(table))
+
+    def names(self, kind: str) -> list[str]:
+        return list(self.codes[kind])
+
+
+class Units:
+    """Sentence units for bootstrap resampling: one per sentence, plus one per document
+    for predictions that could not be placed in any sentence."""
+
+    def __init__(self, documents: dict[str, Document]):
+        self.first: dict[str, int] = {}
+        self.starts: dict[str, list[int]] = {}
+        self.doc_of_unit: list[str] = []
+        for doc_id in sorted(documents):
+            sentences = documents[doc_id].sentences
+            self.first[doc_id] = len(self.doc_of_unit)
+            self.starts[doc_id] = [s.start for s in sentences]
+            self.doc_of_unit += [doc_id] * (len(sentences) + 1)
+
+    def __len__(self) -> int:
+        return len(self.doc_of_unit)
+
+    def of(self, doc_id: str, offset: int | None) -> int:
+        starts = self.starts[doc_id]
+        if offset is None or offset < 0:
+            return self.first[doc_id] + len(starts)
+        return self.first[doc_id] + max(bisect_right(starts, offset) - 1, 0)
+
+
+def tables(mentions: Iterable[EventMention], vocab: Vocabulary, units: Units,
+           exclude_roles: Iterable[str] = ()) -> tuple[Table, Table]:
+    """Trigger table and argument table of a list of mentions."""
+    exclude = set(exclude_roles)
+    trig = {k: [] for k in ("doc", "type", "t_start", "t_end", "unit")}
+    args = {k: [] for k in ("doc", "type", "role", "t_start", "t_end", "a_start", "a_end", "unit")}
+    for m in mentions:
+        doc, etype = vocab.code("doc", m.doc_id), vocab.code("type", m.type)
+        ts, te = _offsets(m.trigger)
+        unit = units.of(m.doc_id, ts)
+        for key, value in (("doc", doc), ("type", etype), ("t_start", ts), ("t_end", te), ("unit", unit)):
+            trig[key].append(value)
+        for a in m.arguments:
+            if a.role in exclude:
+                continue
+            as_, ae = _offsets(a.span)
+            for key, value in (("doc", doc), ("type", etype), ("role", vocab.code("role", a.role)),
+                               ("t_start", ts), ("t_end", te), ("a_start", as_), ("a_end", ae), ("unit", unit)):
+                args[key].append(value)
+    as_table = lambda cols: Table({k: np.asarray(v, dtype=np.int64) for k, v in cols.items()})  # noqa: E731
+    return as_table(trig), as_table(args)
+
+
+def _offsets(span) -> tuple[int, int]:
+    return (span.start, span.end) if span.aligned else (-1, -1)
+
+
+@dataclass
+class Outcome:
+    """Per-item match result of one level and mode: what the counts and tables derive from."""
+
+    gold: Table
+    pred: Table
+    gold_partner: np.ndarray
+    pred_partner: np.ndarray
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        tp = int((self.gold_partner != NO_MATCH).sum())
+        return tp, len(self.pred) - tp, len(self.gold) - tp
+
+    def unit_counts(self, n_units: int) -> np.ndarray:
+        """(n_units, 3) array of tp, fp, fn per sentence unit."""
+        hit = self.gold_partner != NO_MATCH
+        tp = np.bincount(self.gold.columns["unit"][hit], minlength=n_units)
+        fn = np.bincount(self.gold.columns["unit"][~hit], minlength=n_units)
+        fp = np.bincount(self.pred.columns["unit"][self.pred_partner == NO_MATCH], minlength=n_units)
+        return np.column_stack([tp, fp, fn])
+
+    def by(self, column: str, n_values: int) -> np.ndarray:
+        """(n_values, 3) tp, fp, fn by a column (type, role or doc); gold's value for tp and fn."""
+        hit = self.gold_partner != NO_MATCH
+        g, p = self.gold.columns[column], self.pred.columns[column]
+        return np.column_stack([np.bincount(g[hit], minlength=n_values),
+                                np.bincount(p[self.pred_partner == NO_MATCH], minlength=n_values),
+                                np.bincount(g[~hit], minlength=n_values)])
+
+
+def match_level(level: str, mode: str, gold: tuple[Table, Table], pred: tuple[Table, Table]) -> Outcome:
+    index = 0 if level in ("TI", "TC") else 1
+    g, p = gold[index], pred[index]
+    keys, spans = _LEVEL_KEYS[level], _LEVEL_SPANS[level]
+    gp, pp = match(g.keys(keys), g.spans(spans), p.keys(keys), p.spans(spans), lenient=(mode == "lenient"))
+    return Outcome(g, p, gp, pp)
+
+
+def prf(tp, fp, fn):
+    """Precision, recall, F1 (0 where undefined); works on scalars and numpy arrays."""
+    tp, fp, fn = (np.asarray(x, dtype=float) for x in (tp, fp, fn))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
+        recall = np.where(tp + fn > 0, tp / (tp + fn), 0.0)
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
+    return precision, recall, f1
+
+
+def counts_entry(tp: int, fp: int, fn: int) -> dict:
+    p, r, f = prf(tp, fp, fn)
+    return {"precision": float(p), "recall": float(r), "f1": float(f), "tp": int(tp), "fp": int(fp), "fn": int(fn)}
+
+
+def semeval_trigger_scores(gold: Table, pred: Table) -> dict:
+    """SemEval-2013 task 9.1 modes on triggers, one-to-one, as in nervaluate.
+
+    Each mode assigns predictions to gold triggers in a cascade of one-to-one matchings,
+    from its best kind of match to its worst; a prediction's stage decides whether it is
+    correct, partial or incorrect, and an unassigned one is spurious.
+    """
+    same_span_type, same_span = (("doc", "type"), False), (("doc",), False)
+    overlap_type, overlap = (("doc", "type"), True), (("doc",), True)
+    # mode: (cascade, stages counted correct, stages counted partial)
+    rules = {"strict": ([same_span_type, same_span, overlap], (0,), ()),
+             "exact": ([same_span, overlap], (0,), ()),
+             "partial": ([same_span, overlap], (0,), (1,)),
+             "type": ([overlap_type, overlap], (0,), ())}
+    result = {}
+    for mode, (cascade, correct_stages, partial_stages) in rules.items():
+        found, missed, spurious = _cascade(gold, pred, cascade)
+        correct, partial = int(found[list(correct_stages)].sum()), int(found[list(partial_stages)].sum())
+        incorrect = int(found.sum()) - correct - partial
+        possible = correct + incorrect + partial + missed
+        actual = correct + incorrect + partial + spurious
+        hits = correct + 0.5 * partial
+        precision = hits / actual if actual else 0.0
+        recall = hits / possible if possible else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        result[mode] = {"precision": precision, "recall": recall, "f1": f1, "correct": correct,
+                        "incorrect": incorrect, "partial": partial, "missed": missed, "spurious": spurious}
+    return result
+
+
+def _cascade(gold: Table, pred: Table, stages) -> tuple[np.ndarray, int, int]:
+    """Predictions matched at each stage, then the numbers of gold and predictions left over."""
+    gold_left, pred_left = np.arange(len(gold)), np.arange(len(pred))
+    found = np.zeros(len(stages), dtype=np.int64)
+    for stage, (keys, lenient) in enumerate(stages):
+        gp, pp = match(gold.keys(keys)[gold_left], gold.spans("t")[gold_left],
+                       pred.keys(keys)[pred_left], pred.spans("t")[pred_left], lenient)
+        found[stage] = int((pp != NO_MATCH).sum())
+        gold_left, pred_left = gold_left[gp == NO_MATCH], pred_left[pp == NO_MATCH]
+    return found, len(gold_left), len(pred_left)

@@ -1,0 +1,31 @@
+"""Shared fixtures: the shipped documents and a small builder of hand-made mentions."""
+from __future__ import annotations
+
+import pytest
+
+from bench.corpus import load_documents, split_sentences
+from bench.schema import PROJECT_ROOT, Argument, Document, EventMention, Span
+
+
+@pytest.fixture(scope="session")
+def seed_documents() -> dict[str, Document]:
+    return load_documents(PROJECT_ROOT / "seeds")
+
+
+def make_document(doc_id: str, text: str) -> Document:
+    return Document(doc_id, text, split_sentences(text))
+
+
+def span_of(doc: Document, text: str, occurrence: int = 0) -> Span:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = doc.text.index(text, start + 1)
+    return Span(start, start + len(text), text)
+
+
+def mention(doc: Document, event_type: str, trigger: str | Span, *arguments: tuple[str, str | Span],
+            occurrence: int = 0) -> EventMention:
+    """An event mention from words of ``doc``: ``mention(doc, "Conflict:Attack", "griff", ("Attacker", "Russland"))``."""
+    as_span = lambda x: x if isinstance(x, Span) else span_of(doc, x)  # noqa: E731
+    trig = trigger if isinstance(trigger, Span) else span_of(doc, trigger, occurrence)
+    return EventMention(doc.id, event_type, trig, tuple(Argument(role, as_span(a)) for role, a in arguments))
