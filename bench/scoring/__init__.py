@@ -18,8 +18,9 @@ __all__ = ["LEVELS", "MODES", "SEMEVAL_MODES", "score", "unit_counts", "matched_
 def _outcomes(gold: Iterable[EventMention], predictions: Iterable[EventMention], documents: dict[str, Document],
               exclude_roles: Sequence[str], levels: Sequence[str], modes: Sequence[str]):
     vocab, units = Vocabulary(), Units(documents)
-    gold_tables = tables(gold, vocab, units, exclude_roles)
-    pred_tables = tables(predictions, vocab, units, exclude_roles)
+    with_arguments = any(level not in ("TI", "TC") for level in levels)
+    gold_tables = tables(gold, vocab, units, exclude_roles, with_arguments)
+    pred_tables = tables(predictions, vocab, units, exclude_roles, with_arguments)
     outcomes = {(mode, level): match_level(level, mode, gold_tables, pred_tables) for mode in modes for level in levels}
     return outcomes, vocab, units, gold_tables, pred_tables
 
@@ -43,7 +44,7 @@ def score(gold: Iterable[EventMention], predictions: Iterable[EventMention], doc
                                                                  levels, modes)
     types, roles, docs = vocab.names("type"), vocab.names("role"), vocab.names("doc")
     result = {"levels": {}, "macro_f1": {}, "per_type": {}, "per_role": {}, "per_document": {},
-              "trigger_semeval": semeval_trigger_scores(gold_tables[0], pred_tables[0]),
+              "trigger_semeval": (semeval_trigger_scores(gold_tables[0], pred_tables[0]) if "TI" in levels else {}),
               "counts": {"documents": len(documents), "gold_mentions": len(gold_tables[0]),
                          "predicted_mentions": len(pred_tables[0]), "gold_arguments": len(gold_tables[1]),
                          "predicted_arguments": len(pred_tables[1]),

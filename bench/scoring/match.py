@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 NO_MATCH = -1
 
@@ -58,29 +60,66 @@ def _match_equal_rows(gold: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, n
     return order[gold_pos], order[pred_pos] - len(gold)
 
 
+def _group_ids(keys: np.ndarray) -> np.ndarray:
+    """One integer per distinct key row (mixed-radix when it fits in 62 bits, else np.unique)."""
+    if keys.shape[1] == 0:
+        return np.zeros(len(keys), dtype=np.int64)
+    sizes = keys.max(axis=0) + 1
+    if np.sum(np.log2(np.maximum(sizes, 2))) < 62 and keys.min() >= 0:
+        ids = np.zeros(len(keys), dtype=np.int64)
+        for column, size in zip(keys.T, sizes):
+            ids = ids * int(size) + column
+        return ids
+    return np.unique(keys, axis=0, return_inverse=True)[1].ravel()
+
+
+def _candidate_pairs(gold_group, gold_spans, pred_group, pred_spans) -> tuple[np.ndarray, np.ndarray]:
+    """All (gold, pred) pairs in the same group whose spans all overlap, found by sorting
+    on the first span's start and searching a window as wide as the longest gold span."""
+    shift = 1 << 31
+    gold_key = gold_group * shift + gold_spans[:, 0]
+    order = np.argsort(gold_key, kind="stable")
+    sorted_key = gold_key[order]
+    longest = int((gold_spans[:, 1] - gold_spans[:, 0]).max())
+    usable = pred_spans[:, 0] >= 0
+    lo = np.searchsorted(sorted_key, pred_group * shift + pred_spans[:, 0] - longest, side="right")
+    hi = np.searchsorted(sorted_key, pred_group * shift + pred_spans[:, 1], side="left")
+    lengths = np.where(usable, np.maximum(hi - lo, 0), 0)
+    pred_idx = np.repeat(np.arange(len(pred_spans)), lengths)
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    gold_idx = order[np.repeat(lo, lengths) + offsets]
+    keep = gold_group[gold_idx] == pred_group[pred_idx]
+    for k in range(0, gold_spans.shape[1], 2):
+        keep &= (gold_spans[gold_idx, k] < pred_spans[pred_idx, k + 1]) & \
+                (pred_spans[pred_idx, k] < gold_spans[gold_idx, k + 1]) & (pred_spans[pred_idx, k] >= 0)
+    return gold_idx[keep], pred_idx[keep]
+
+
 def _match_overlapping(gold_keys, gold_spans, pred_keys, pred_spans, gold_partner, pred_partner) -> None:
-    keys = np.vstack([gold_keys, pred_keys])
-    _, group = np.unique(keys, axis=0, return_inverse=True)
-    group = group.ravel()
+    groups = _group_ids(np.vstack([gold_keys, pred_keys]))
+    g_idx, p_idx = _candidate_pairs(groups[:len(gold_keys)], gold_spans, groups[len(gold_keys):], pred_spans)
+    if len(g_idx) == 0:
+        return
+    g_degree = np.bincount(g_idx, minlength=len(gold_keys))
+    p_degree = np.bincount(p_idx, minlength=len(pred_keys))
+    alone = (g_degree[g_idx] == 1) & (p_degree[p_idx] == 1)       # the only candidate of each other
+    gold_partner[g_idx[alone]] = p_idx[alone]
+    pred_partner[p_idx[alone]] = g_idx[alone]
+    g_idx, p_idx = g_idx[~alone], p_idx[~alone]
+    if len(g_idx) == 0:
+        return
     n_gold = len(gold_keys)
-    order = np.argsort(group, kind="stable")
-    bounds = np.flatnonzero(np.diff(group[order])) + 1
-    for members in np.split(order, bounds):
-        g = members[members < n_gold]
-        p = members[members >= n_gold] - n_gold
-        if len(g) == 0 or len(p) == 0:
-            continue
+    graph = coo_matrix((np.ones(len(g_idx)), (g_idx, n_gold + p_idx)), shape=(n_gold + len(pred_keys),) * 2)
+    _, component = connected_components(graph, directed=False)
+    order = np.argsort(component[g_idx], kind="stable")
+    bounds = np.flatnonzero(np.diff(component[g_idx][order])) + 1
+    for edges in np.split(order, bounds):
+        g, p = np.unique(g_idx[edges]), np.unique(p_idx[edges])
         weight = _overlap_weights(gold_spans[g], pred_spans[p])
-        if not weight.any():
-            continue
-        if len(g) == 1 and len(p) == 1:
-            rows, cols = np.array([0]), np.array([0])
-        else:
-            rows, cols = linear_sum_assignment(weight, maximize=True)
-            keep = weight[rows, cols] > 0
-            rows, cols = rows[keep], cols[keep]
-        gold_partner[g[rows]] = p[cols]
-        pred_partner[p[cols]] = g[rows]
+        rows, cols = linear_sum_assignment(weight, maximize=True)
+        keep = weight[rows, cols] > 0
+        gold_partner[g[rows[keep]]] = p[cols[keep]]
+        pred_partner[p[cols[keep]]] = g[rows[keep]]
 
 
 def _overlap_weights(gold_spans: np.ndarray, pred_spans: np.ndarray) -> np.ndarray:

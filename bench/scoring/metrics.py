@@ -8,7 +8,6 @@ but one-to-one, so that a duplicate prediction is never counted twice.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -53,10 +52,6 @@ class Vocabulary:
     def __init__(self):
         self.codes: dict[str, dict[str, int]] = {"doc": {}, "type": {}, "role": {}}
 
-    def code(self, kind: str, value: str) -> int:
-        table = self.codes[kind]
-        return table.setdefault(value, len(table))
-
     def names(self, kind: str) -> list[str]:
         return list(self.codes[kind])
 
@@ -66,50 +61,56 @@ class Units:
     for predictions that could not be placed in any sentence."""
 
     def __init__(self, documents: dict[str, Document]):
-        self.first: dict[str, int] = {}
-        self.starts: dict[str, list[int]] = {}
-        self.doc_of_unit: list[str] = []
-        for doc_id in sorted(documents):
-            sentences = documents[doc_id].sentences
-            self.first[doc_id] = len(self.doc_of_unit)
-            self.starts[doc_id] = [s.start for s in sentences]
-            self.doc_of_unit += [doc_id] * (len(sentences) + 1)
+        self.doc_ids = sorted(documents)
+        self.rank = {doc_id: i for i, doc_id in enumerate(self.doc_ids)}
+        counts = np.array([len(documents[d].sentences) for d in self.doc_ids], dtype=np.int64)
+        self.first = np.concatenate([[0], np.cumsum(counts + 1)[:-1]]).astype(np.int64)
+        self.n_sentences = counts
+        self.sentence_keys = np.array([(r << 32) + s.start for r, d in enumerate(self.doc_ids)
+                                       for s in documents[d].sentences], dtype=np.int64)
+        self.size = int((counts + 1).sum())
 
     def __len__(self) -> int:
-        return len(self.doc_of_unit)
+        return self.size
 
-    def of(self, doc_id: str, offset: int | None) -> int:
-        starts = self.starts[doc_id]
-        if offset is None or offset < 0:
-            return self.first[doc_id] + len(starts)
-        return self.first[doc_id] + max(bisect_right(starts, offset) - 1, 0)
+    def of(self, ranks: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """Unit of each (document rank, start offset); negative starts go to the document's extra unit."""
+        found = np.searchsorted(self.sentence_keys, (ranks << 32) + np.maximum(starts, 0), side="right") - 1
+        sentence_first = self.first - np.arange(len(self.first))       # index of each doc's first sentence
+        within = np.clip(found - sentence_first[ranks], 0, np.maximum(self.n_sentences[ranks] - 1, 0))
+        return np.where(starts < 0, self.first[ranks] + self.n_sentences[ranks], self.first[ranks] + within)
 
 
-def tables(mentions: Iterable[EventMention], vocab: Vocabulary, units: Units,
-           exclude_roles: Iterable[str] = ()) -> tuple[Table, Table]:
-    """Trigger table and argument table of a list of mentions."""
+def tables(mentions: Iterable[EventMention], vocab: Vocabulary, units: Units, exclude_roles: Iterable[str] = (),
+           with_arguments: bool = True) -> tuple[Table, Table]:
+    """Trigger table and argument table of a list of mentions (one pass over the objects)."""
     exclude = set(exclude_roles)
-    trig = {k: [] for k in ("doc", "type", "t_start", "t_end", "unit")}
-    args = {k: [] for k in ("doc", "type", "role", "t_start", "t_end", "a_start", "a_end", "unit")}
+    docs, types, roles = vocab.codes["doc"], vocab.codes["type"], vocab.codes["role"]
+    trig_rows, arg_rows = [], []
+    add_trigger, add_argument = trig_rows.append, arg_rows.append
     for m in mentions:
-        doc, etype = vocab.code("doc", m.doc_id), vocab.code("type", m.type)
-        ts, te = _offsets(m.trigger)
-        unit = units.of(m.doc_id, ts)
-        for key, value in (("doc", doc), ("type", etype), ("t_start", ts), ("t_end", te), ("unit", unit)):
-            trig[key].append(value)
-        for a in m.arguments:
-            if a.role in exclude:
-                continue
-            as_, ae = _offsets(a.span)
-            for key, value in (("doc", doc), ("type", etype), ("role", vocab.code("role", a.role)),
-                               ("t_start", ts), ("t_end", te), ("a_start", as_), ("a_end", ae), ("unit", unit)):
-                args[key].append(value)
-    as_table = lambda cols: Table({k: np.asarray(v, dtype=np.int64) for k, v in cols.items()})  # noqa: E731
-    return as_table(trig), as_table(args)
-
-
-def _offsets(span) -> tuple[int, int]:
-    return (span.start, span.end) if span.aligned else (-1, -1)
+        d = docs.setdefault(m.doc_id, len(docs))
+        t = types.setdefault(m.type, len(types))
+        ts, te = m.trigger.start, m.trigger.end
+        if ts is None or ts < 0:
+            ts = te = -1
+        add_trigger((d, t, ts, te))
+        if with_arguments:
+            for a in m.arguments:
+                if a.role not in exclude:
+                    s, e = a.span.start, a.span.end
+                    if s is None or s < 0:
+                        s = e = -1
+                    add_argument((d, t, roles.setdefault(a.role, len(roles)), ts, te, s, e))
+    trig = np.array(trig_rows, dtype=np.int64).reshape(-1, 4)
+    arg = np.array(arg_rows, dtype=np.int64).reshape(-1, 7)
+    rank_of_doc = np.array([units.rank[name] for name in docs] or [0], dtype=np.int64)
+    trig_table = Table({"doc": trig[:, 0], "type": trig[:, 1], "t_start": trig[:, 2], "t_end": trig[:, 3],
+                        "unit": units.of(rank_of_doc[trig[:, 0]], trig[:, 2])})
+    arg_table = Table({"doc": arg[:, 0], "type": arg[:, 1], "role": arg[:, 2], "t_start": arg[:, 3],
+                       "t_end": arg[:, 4], "a_start": arg[:, 5], "a_end": arg[:, 6],
+                       "unit": units.of(rank_of_doc[arg[:, 0]], arg[:, 3])})
+    return trig_table, arg_table
 
 
 @dataclass
