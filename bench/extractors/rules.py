@@ -22,6 +22,8 @@ RESOURCES = Path(__file__).resolve().parent.parent / "resources" / "rules"
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*\.?|\w+(?:[-‐]\w+)*|[^\w\s]")
 _BOUNDARY = {",", ";", ":", "\"", "„", "“", "”", "«", "»", "(", ")", "–", "-", ".", "!", "?"}
 _WERDEN = {"wird", "wurde", "wurden", "werden", "worden", "würde", "würden", "wirst"}
+# past participles, also as attributes: ge-/separable-ge- forms and inseparable prefixes ending in -t/-en
+_PARTICIPLE = re.compile(r"^(\w*ge\w+(t|en)|(be|ver|er|ent|zer|emp|miss|über|unter)\w+t)(e|en|er|es|em)?$")
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,11 @@ class Trigger:
 
 @dataclass(frozen=True)
 class Phrase:
-    first: int          # token indices, inclusive
+    first: int          # token indices of the argument span, inclusive
     last: int
     span: Span
     entity_type: str
+    run_first: int      # where the phrase starts, titles and class nouns included
 
 
 def _span(text: str, first: Token, last: Token) -> Span:
@@ -64,7 +67,7 @@ class TriggerLexicon:
 
     def __init__(self, entries: dict[str, list[dict]]):
         self.forms: dict[str, tuple[str, str, bool]] = {}
-        self.split_forms: dict[str, tuple[str, str, str]] = {}
+        self.split_forms: dict[str, list[tuple[str, str, str]]] = {}
         self.heads: list[tuple[str, str, str]] = []
         self.not_compounds: set[str] = set()
         for event_type, lemmas in entries.items():
@@ -76,7 +79,7 @@ class TriggerLexicon:
                     if entry.get("compound"):
                         self.heads.append((form.lower(), event_type, lemma))
                 for form in entry.get("split_forms", []):
-                    self.split_forms.setdefault(form.lower(), (event_type, lemma, entry["particle"].lower()))
+                    self.split_forms.setdefault(form.lower(), []).append((event_type, lemma, entry["particle"].lower()))
                 self.not_compounds.update(w.lower() for w in entry.get("not_compounds", []))
         self.heads.sort(key=lambda h: -len(h[0]))
 
@@ -89,10 +92,10 @@ class TriggerLexicon:
             if word in self.forms:
                 event_type, lemma, verb = self.forms[word]
                 found.append(Trigger(i, event_type, lemma, verb))
-            elif word in self.split_forms and self._particle_follows(tokens, i, self.split_forms[word][2]):
-                event_type, lemma, _ = self.split_forms[word]
-                found.append(Trigger(i, event_type, lemma, True))
-            elif word not in self.not_compounds:
+            elif word in self.split_forms and (match := next(
+                    (s for s in self.split_forms[word] if self._particle_follows(tokens, i, s[2])), None)):
+                found.append(Trigger(i, match[0], match[1], True))
+            elif word not in self.not_compounds and word not in self.split_forms:
                 head = next((h for h in self.heads if word.endswith(h[0]) and len(word) > len(h[0]) + 2), None)
                 if head:
                     found.append(Trigger(i, head[1], head[2], False))
@@ -118,7 +121,8 @@ class RulesExtractor(Extractor):
         cues, rules = load_yaml("cues.yaml", folder), load_yaml("arguments.yaml", folder)
         self.titles = {w.lower() for w in cues["titles"]}
         self.time_words = {w.lower() for w in cues["time_words"]}
-        self.function_words = {w.lower() for w in cues["determiners"] + cues["non_name_capitalized"]}
+        self.determiners = {w.lower() for w in cues["determiners"]}
+        self.function_words = self.determiners | {w.lower() for w in cues["non_name_capitalized"]}
         self.pronouns = {w.lower() for w in cues["pronouns"]}
         self.money_words = {w.lower() for w in cues["money_words"]}
         self.class_nouns = {w.lower() for w in rules["class_nouns"]}
@@ -129,6 +133,8 @@ class RulesExtractor(Extractor):
         self.place_prepositions = set(rules["place_prepositions"])
         self.coordinators = set(rules["coordinators"])
         self.clause_openers = set(rules["clause_openers"])
+        self.idiom_nouns = {w.lower() for w in rules["idiom_nouns"]}
+        self.name_only_roles = set(rules["name_only_roles"])
         self.roles = {t: set(spec["roles"]) for t, spec in load_ontology().event_types.items()}
 
     # --- documents ---------------------------------------------------------------
@@ -162,7 +168,7 @@ class RulesExtractor(Extractor):
         phrases, i = [], 0
         while i < len(tokens):
             if tokens[i].lower in self.pronouns and i not in triggers:
-                phrases.append(Phrase(i, i, _span(text, tokens[i], tokens[i]), "PER"))
+                phrases.append(Phrase(i, i, _span(text, tokens[i], tokens[i]), "PER", i))
                 i += 1
                 continue
             if not self._nominal(tokens, i, triggers):
@@ -171,25 +177,38 @@ class RulesExtractor(Extractor):
             j = i
             while j + 1 < len(tokens) and self._nominal(tokens, j + 1, triggers):
                 j += 1
+            if tokens[i].text[:1].isdigit() and (j == i and not re.fullmatch(r"(19|20)\d\d", tokens[i].text)):
+                i += 1          # a bare number is a quantity, not a phrase
+                continue
+            if j > i and i > 0 and self._modifier(tokens[i - 1]) and tokens[i].text[:1].isalpha() \
+                    and not self._is_title(tokens[i].lower):
+                j = i           # "die militärische Unterstützung Nordkoreas": the head noun, then a genitive
             first = i
             while first < j and self._is_title(tokens[first].lower):
                 first += 1
             titled = first > i
             phrases.append(Phrase(first, j, _span(text, tokens[first], tokens[j]),
-                                  self._entity_type(tokens, i, first, j, titled)))
+                                  self._entity_type(tokens, i, first, j, titled), i))
             i = j + 1
         return phrases
 
+    def _modifier(self, token: Token) -> bool:
+        """An article, determiner or lower-case adjective: what stands before a common noun."""
+        return token.lower in self.determiners or (token.text[:1].islower() and token.lower not in
+                                                   self.prepositions and token.lower not in self.time_prepositions)
+
     def _is_title(self, word: str) -> bool:
         head = word.split("-")[-1]
-        return head in self.titles or head in self.class_nouns or any(head.endswith(t) for t in self.titles if len(t) > 5)
+        stems = {head, re.sub(r"(en|n|s|es)$", "", head)}
+        return any(stem in self.titles or stem in self.class_nouns or
+                   any(stem.endswith(t) for t in self.titles if len(t) > 5) for stem in stems)
 
     def _entity_type(self, tokens: list[Token], start: int, first: int, last: int, titled: bool) -> str:
         words = [t.lower for t in tokens[first:last + 1]]
         if any(w in self.money_words for w in words) and any(w[:1].isdigit() or w in {"jeder", "jeden"} for w in
                                                                [t.lower for t in tokens[max(start - 1, 0):last + 1]]):
             return "MONEY"
-        if any(w in self.time_words for w in words) or (words[0][:1].isdigit() and len(words) == 1):
+        if any(w in self.time_words for w in words) or re.fullmatch(r"(19|20)\d\d", words[0]):
             return "TIME"
         text = tokens[first].text
         if len(text) > 1 and text.isupper():
@@ -213,10 +232,11 @@ class RulesExtractor(Extractor):
             right += 1
         return left, right
 
-    def _preposition(self, tokens: list[Token], phrase: Phrase) -> str | None:
+    def _preposition(self, tokens: list[Token], phrase: Phrase, trigger: int) -> str | None:
         """The preposition governing a phrase: the last word before it, over articles and adjectives."""
-        j = phrase.first - 1
-        while j >= 0 and (tokens[j].lower in self.function_words or tokens[j].text[:1].islower()) \
+        j = phrase.run_first - 1
+        while j >= 0 and j != trigger and tokens[j].lower not in self.pronouns \
+                and (tokens[j].lower in self.function_words or tokens[j].text[:1].islower()) \
                 and tokens[j].lower not in self.prepositions and tokens[j].lower not in self.time_prepositions \
                 and tokens[j].lower not in self.coordinators and tokens[j].text not in _BOUNDARY:
             j -= 1
@@ -232,16 +252,21 @@ class RulesExtractor(Extractor):
         found: list[tuple[str, Phrase]] = []
         bare = []
         for phrase in clause:
-            preposition = self._preposition(tokens, phrase)
+            preposition = self._preposition(tokens, phrase, trigger.index)
+            genitive = phrase.last + 1 < len(tokens) and tokens[phrase.last].text.endswith("s") \
+                and tokens[phrase.last + 1].text[:1].isupper()      # "nach Trumps Wahlsieg"
             if phrase.entity_type == "TIME":
                 if "Time" in roles:
                     found.append(("Time", phrase))
             elif preposition is None:
                 bare.append(phrase)
-            else:
+            elif genitive or (not trigger.verb and phrase.first < trigger.index):
+                continue        # a genitive attribute, or a phrase before a noun trigger
+            elif tokens[phrase.first].lower not in self.idiom_nouns:
                 by_type = self.prepositions.get(preposition, {})
                 role = by_type.get(trigger.type) or by_type.get("*")
-                if role in roles:
+                named = phrase.run_first == 0 or not self._modifier(tokens[phrase.run_first - 1])
+                if role in roles and (named or role not in self.name_only_roles):
                     found.append((role, phrase))
         found += self._grammatical_roles(trigger, tokens, bare, functions, roles, left)
         arguments, seen = [], set()
@@ -262,10 +287,17 @@ class RulesExtractor(Extractor):
             after = [p for p in bare if p.first > trigger.index and p.first - trigger.index <= 3]
             role = functions.get("object") or functions.get("subject")
             return [(role, after[0])] if after and role in roles else []
-        before = [p for p in bare if p.last < trigger.index]
+        word = tokens[trigger.index].lower
         after = [p for p in bare if p.first > trigger.index]
+        object_role = functions.get("object")
+        if after and after[0].run_first == trigger.index + 1 and _PARTICIPLE.match(word):
+            # an attributive participle: "die gelieferten Waffen" -> the noun is its object
+            return [(object_role, after[0])] if object_role in roles else []
+        before = [p for p in bare if p.last < trigger.index]
         clause_words = {t.lower for t in tokens[clause_start:trigger.index + 4]}
-        passive = bool(clause_words & _WERDEN) and tokens[trigger.index].lower.startswith("ge")
+        passive = bool(clause_words & _WERDEN) and bool(_PARTICIPLE.match(word))
+        if _PARTICIPLE.match(word) and not before:
+            return []                                 # verb-final participle, subject outside the clause
         if before and before[0].first - clause_start <= 1 and trigger.index - before[0].last <= 1:
             subject, rest = before[0], after          # subject first, verb second
         elif not before and after:
@@ -278,7 +310,6 @@ class RulesExtractor(Extractor):
         ) or functions.get("subject")
         if subject is not None and subject_role in roles:
             result.append((subject_role, subject))
-        object_role = functions.get("object")
         if rest and not passive and object_role in roles and trigger.lemma not in self.intransitive:
             result.append((object_role, rest[0]))
         return result
