@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from bench.corpus import DataError
+from bench.extractors.base import ExtractorError
 from bench.schema import PROJECT_ROOT
 
 CONFIG_DIR = str(PROJECT_ROOT / "configs")
@@ -36,7 +37,7 @@ def _hydra_run(args: list[str]) -> int:
     def task(cfg) -> None:
         try:
             run(cfg)
-        except DataError as err:
+        except (DataError, ExtractorError) as err:
             print(f"error: {err}", file=sys.stderr)
             sys.exit(1)
 
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return HANDLERS[command](rest)
-    except DataError as err:
+    except (DataError, ExtractorError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
 

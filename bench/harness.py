@@ -19,6 +19,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from bench.align import align
 from bench.corpus import load_documents, read_annotations, write_jsonl
+from bench.extractors.base import Extractor
 from bench.reports.tables import headline_markdown, headline_text
 from bench.schema import PROJECT_ROOT, Document, EventMention
 from bench.scoring import score
@@ -91,17 +92,48 @@ def write_result(results_dir: Path, name: str, config: dict, predictions: Sequen
         raise
 
 
+def document_folds(doc_ids: Sequence[str], gold_ids: Sequence[str], k: int | None = None) -> list[dict]:
+    """Folds by document: each gold document is tested once, by a model trained on the other gold
+    documents (leave-one-document-out, or ``k`` folds); documents without gold are predicted
+    by a model trained on all gold documents."""
+    gold_ids = sorted(gold_ids)
+    k = len(gold_ids) if not k else min(k, len(gold_ids))
+    folds = [{"test": gold_ids[i::k]} for i in range(k)] if gold_ids else []
+    for fold in folds:
+        fold["train"] = [d for d in gold_ids if d not in fold["test"]]
+    unannotated = sorted(set(doc_ids) - set(gold_ids))
+    if unannotated:
+        folds.append({"test": unannotated, "train": gold_ids})
+    return folds
+
+
+def extract_all(extractor: Extractor, documents: dict[str, Document], gold: dict[str, list[EventMention]],
+                folds: int | None = None) -> tuple[list[EventMention], list[dict]]:
+    """Predictions for every document; trainable extractors are fitted per fold."""
+    if not extractor.trainable:
+        ordered = [documents[d] for d in sorted(documents)]
+        return [m for mentions in extractor.extract_batch(ordered) for m in mentions], []
+    plan = document_folds(sorted(documents), sorted(gold), folds)
+    predictions = []
+    for fold in plan:
+        extractor.fit([documents[d] for d in fold["train"]], {d: gold[d] for d in fold["train"]})
+        for mentions in extractor.extract_batch([documents[d] for d in fold["test"]]):
+            predictions += mentions
+    return predictions, plan
+
+
 def run(cfg: DictConfig) -> Path:
     """The Hydra task behind ``python -m bench run``."""
     from hydra.utils import instantiate
 
     documents, gold = load_data(cfg.data)
     extractor = instantiate(cfg.extractor)
-    ordered = [documents[doc_id] for doc_id in sorted(documents)]
     started = time.perf_counter()
-    predictions = [m for mentions in extractor.extract_batch(ordered) for m in mentions]
+    predictions, folds = extract_all(extractor, documents, gold, cfg.get("folds"))
     seconds = time.perf_counter() - started
     aligned, scores = score_predictions(predictions, documents, gold, cfg.scoring)
+    if folds:
+        scores["cross_validated"] = {"folds": folds}
     run_info = {"extractor": str(cfg.extractor.get("_target_")), "seconds": round(seconds, 3),
                 "documents": len(documents), "scored_documents": sorted(gold), **extractor.run_info()}
     config = OmegaConf.to_container(cfg, resolve=True)
