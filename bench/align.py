@@ -28,8 +28,7 @@ def occurrences(text: str, needle: str, start: int = 0, end: int | None = None) 
     if not words:
         return [], "none"
     pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
-    found = [Span(m.start() + start, m.end() + start, text[m.start() + start:m.end() + start])
-             for m in pattern.finditer(text, start, end)]
+    found = [Span(m.start(), m.end(), m.group()) for m in pattern.finditer(text, start, end)]
     return found, ("normalised" if found else "none")
 
 

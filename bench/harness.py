@@ -12,17 +12,19 @@ import shutil
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import ValidationError
 
 from bench.align import align
-from bench.corpus import load_documents, read_annotations, write_jsonl
-from bench.extractors.base import Extractor
+from bench.corpus import DataError, load_documents, read_annotations, write_jsonl
+from bench.extractors.base import Extractor, ExtractorError
 from bench.reports.tables import headline_markdown, headline_text
 from bench.schema import PROJECT_ROOT, Document, EventMention
-from bench.scoring import score
+from bench.scoring import LEVELS, MODES, score
 
 _SECRET_KEY = re.compile(r"(api[_-]?key|token|secret|password)$", re.IGNORECASE)
 
@@ -49,9 +51,35 @@ def load_data(data_cfg) -> tuple[dict[str, Document], dict[str, list[EventMentio
     return documents, gold
 
 
+@dataclass
+class ScoringSettings:
+    """The typed shape of the ``scoring`` config group: a wrong type fails before anything runs."""
+
+    levels: list[str] = field(default_factory=lambda: list(LEVELS))
+    modes: list[str] = field(default_factory=lambda: list(MODES))
+    exclude_roles: list[str] = field(default_factory=list)
+    bootstrap_samples: int = 1000
+    confidence: float = 0.95
+    seed: int = 0
+
+
+def checked_scoring(scoring_cfg) -> DictConfig:
+    """The scoring settings checked against their types and allowed values."""
+    try:
+        settings = OmegaConf.merge(OmegaConf.structured(ScoringSettings), scoring_cfg)
+    except ValidationError as err:
+        raise DataError([f"scoring config: {err.full_key}: {err.msg.splitlines()[0]}"]) from None
+    unknown = sorted(set(settings.levels) - set(LEVELS)) + sorted(set(settings.modes) - set(MODES))
+    if unknown or not 0 < settings.confidence < 1 or settings.bootstrap_samples < 0:
+        raise DataError([f"scoring config: levels must be among {', '.join(LEVELS)}, modes among "
+                         f"{', '.join(MODES)}, 0 < confidence < 1, bootstrap_samples >= 0"])
+    return settings
+
+
 def score_predictions(predictions: Sequence[EventMention], documents: dict[str, Document],
                       gold: dict[str, list[EventMention]], scoring_cfg) -> tuple[list[EventMention], dict]:
     """Align, then score on the documents that have gold; the scores say which were left out."""
+    scoring_cfg = checked_scoring(scoring_cfg)
     aligned, report = align(predictions, documents)
     scored_docs = {doc_id: documents[doc_id] for doc_id in gold}
     gold_mentions = [m for doc_id in sorted(gold) for m in gold[doc_id]]
@@ -124,10 +152,17 @@ def extract_all(extractor: Extractor, documents: dict[str, Document], gold: dict
 
 def run(cfg: DictConfig) -> Path:
     """The Hydra task behind ``python -m bench run``."""
+    from hydra.errors import InstantiationException
     from hydra.utils import instantiate
 
+    checked_scoring(cfg.scoring)
     documents, gold = load_data(cfg.data)
-    extractor = instantiate(cfg.extractor)
+    try:
+        extractor = instantiate(cfg.extractor)
+    except InstantiationException as err:
+        if isinstance(err.__cause__, ExtractorError):
+            raise err.__cause__ from None
+        raise
     started = time.perf_counter()
     predictions, folds = extract_all(extractor, documents, gold, cfg.get("folds"))
     seconds = time.perf_counter() - started

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from bench.extractors.base import Extractor
+from bench.extractors.base import Extractor, ExtractorError
 from bench.schema import Argument, Document, EventMention, Span, load_ontology
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources" / "rules"
@@ -115,6 +115,8 @@ class TriggerLexicon:
 
 class RulesExtractor(Extractor):
     def __init__(self, window: int = 12, resources: str | None = None):
+        if type(window) is not int or window < 1:
+            raise ExtractorError(f"extractor.window must be a positive whole number of tokens, got {window!r}")
         folder = Path(resources) if resources else RESOURCES
         self.window = window
         self.lexicon = TriggerLexicon(load_yaml("triggers.yaml", folder))

@@ -1,0 +1,93 @@
+"""The rule-based extractor on hand-written sentences (never the test articles), and its data files."""
+from __future__ import annotations
+
+import pytest
+from conftest import make_document
+
+from bench.extractors.base import ExtractorError
+from bench.extractors.rules import RESOURCES, RulesExtractor, load_yaml
+from bench.schema import load_ontology
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return RulesExtractor()
+
+
+def extract(rules, text):
+    return {(m.type, m.trigger.text): {(a.role, a.span.text) for a in m.arguments}
+            for m in rules.extract(make_document("x", text))}
+
+
+def test_verb_second_subject_object_time_and_a_separable_verb(rules):
+    found = extract(rules, "Die Armee griff am Dienstag die Stadt Charkiw an.")
+    assert found == {("Conflict:Attack", "griff"): {("Attacker", "Armee"), ("Target", "Charkiw"),
+                                                   ("Time", "Dienstag")}}
+
+
+def test_separable_verb_without_its_particle_is_no_trigger(rules):
+    assert ("Conflict:Attack", "griff") not in extract(rules, "Er griff zum Telefon.")
+
+
+def test_compound_is_recognised_by_its_head(rules):
+    found = extract(rules, "Ein Raketenangriff auf Charkiw zerstörte Häuser.")
+    assert found[("Conflict:Attack", "Raketenangriff")] == {("Target", "Charkiw")}
+
+
+def test_passive_subject_takes_the_object_role(rules):
+    found = extract(rules, "Der Soldat wurde in Donezk getötet.")
+    assert found[("Life:Die", "getötet")] == {("Victim", "Soldat"), ("Place", "Donezk")}
+
+
+def test_passive_with_origin_and_destination(rules):
+    found = extract(rules, "Die Truppen wurden von Belarus nach Kursk verlegt.")
+    assert found[("Movement:Transport", "verlegt")] == {("Artifact", "Truppen"), ("Origin", "Belarus"),
+                                                        ("Destination", "Kursk")}
+
+
+def test_apposition_gives_the_name_without_the_title(rules):
+    found = extract(rules, "Außenministerin Annalena Baerbock sagte in Berlin, die Lage sei ernst.")
+    assert found[("Contact:Statement", "sagte")] == {("Speaker", "Annalena Baerbock"), ("Place", "Berlin")}
+
+
+def test_coordination_gives_one_argument_per_conjunct(rules):
+    found = extract(rules, "Frankreich und Deutschland unterzeichneten in Paris ein Abkommen.")
+    assert {("Participant", "Frankreich"), ("Participant", "Deutschland")} <= \
+        found[("Contact:Agreement", "unterzeichneten")]
+
+
+def test_recipient_by_preposition(rules):
+    found = extract(rules, "Polen lieferte Panzer an die Ukraine.")
+    assert found[("Transaction:Transfer-Ownership", "lieferte")] == {
+        ("Giver", "Polen"), ("Artifact", "Panzer"), ("Recipient", "Ukraine")}
+
+
+def test_offsets_point_into_the_document(rules, seed_documents):
+    for doc in list(seed_documents.values())[:2]:
+        for m in rules.extract(doc):
+            assert doc.text[m.trigger.start:m.trigger.end] == m.trigger.text
+            for a in m.arguments:
+                assert doc.text[a.span.start:a.span.end] == a.span.text
+                assert doc.sentence_index(a.span.start) == doc.sentence_index(m.trigger.start)
+
+
+def test_resources_use_only_ontology_types_and_roles():
+    ontology = load_ontology()
+    triggers = load_yaml("triggers.yaml")
+    assert set(triggers) <= set(ontology.event_types)
+    for entries in triggers.values():
+        for entry in entries:
+            assert entry["forms"] and ("split_forms" not in entry or entry["particle"])
+    arguments = load_yaml("arguments.yaml")
+    for event_type, functions in arguments["functions"].items():
+        assert set(functions.values()) <= set(ontology.roles(event_type)), event_type
+    for by_type in arguments["prepositions"].values():
+        for event_type, role in by_type.items():
+            if event_type != "*":
+                assert role in ontology.roles(event_type), (event_type, role)
+    assert (RESOURCES / "NOTES.md").exists()
+
+
+def test_bad_window_is_a_clear_error():
+    with pytest.raises(ExtractorError, match="extractor.window must be a positive whole number"):
+        RulesExtractor(window=0)
