@@ -19,6 +19,8 @@ COMMANDS = {
     "stats": "the gold's size: documents, mentions per type, arguments per role, clusters",
     "agree": "inter-annotator agreement of two or more annotation folders: agree A B [C ...]",
     "annotate": "authoring tools: annotate compile SRC [--out DIR]",
+    "compare": "leaderboard, significance, plots, HTML: compare [RUN_DIR ...] [--out DIR] [--readme]",
+    "readme": "regenerate the README's figures from the data (--check: fail if out of date)",
 }
 
 
@@ -143,8 +145,34 @@ def _annotate(args: list[str]) -> int:
     return 0
 
 
+def _compare(args: list[str]) -> int:
+    from bench.contrib.readme import update_results_section
+    from bench.harness import project_path
+    from bench.reports.compare import compare
+
+    parser = argparse.ArgumentParser(prog="python -m bench compare")
+    parser.add_argument("runs", nargs="*", type=Path, help="result folders (default: the latest run of each name)")
+    parser.add_argument("--out", type=Path, help="output folder (default: results/comparisons/<timestamp>)")
+    parser.add_argument("--samples", type=int, default=10_000, help="bootstrap resamples of the paired test")
+    parser.add_argument("--readme", action="store_true", help="also put the leaderboard into README.md")
+    options = parser.parse_args(args)
+    cfg = _compose([])
+    out, leaderboard = compare(options.runs, project_path(cfg.results_dir), cfg.data, options.out, options.samples)
+    print(leaderboard)
+    print(f"comparison: {out}")
+    if options.readme:
+        update_results_section(leaderboard, out)
+    return 0
+
+
+def _readme(args: list[str]) -> int:
+    from bench.contrib.readme import update_readme
+
+    return update_readme(check="--check" in args)
+
+
 HANDLERS = {"run": _hydra_run, "score": _score, "validate": _validate, "export": _export, "stats": _stats,
-            "agree": _agree, "annotate": _annotate}
+            "agree": _agree, "annotate": _annotate, "compare": _compare, "readme": _readme}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,12 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bench.extractors.base import Extractor, ExtractorError
+from bench.extractors.lexicon import RESOURCES, TriggerLexicon, load_yaml
 from bench.schema import Argument, Document, EventMention, Span, load_ontology
-
-RESOURCES = Path(__file__).resolve().parent.parent / "resources" / "rules"
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*\.?|\w+(?:[-‐]\w+)*|[^\w\s]")
 _BOUNDARY = {",", ";", ":", "\"", "„", "“", "”", "«", "»", "(", ")", "–", "-", ".", "!", "?"}
@@ -58,30 +55,8 @@ def _span(text: str, first: Token, last: Token) -> Span:
     return Span(first.start, last.end, text[first.start:last.end])
 
 
-def load_yaml(name: str, folder: Path = RESOURCES) -> dict:
-    return yaml.safe_load((folder / name).read_text(encoding="utf-8"))
-
-
-class TriggerLexicon:
-    """Whole-word forms, compound heads and separable verbs of the trigger lexicon."""
-
-    def __init__(self, entries: dict[str, list[dict]]):
-        self.forms: dict[str, tuple[str, str, bool]] = {}
-        self.split_forms: dict[str, list[tuple[str, str, str]]] = {}
-        self.heads: list[tuple[str, str, str]] = []
-        self.not_compounds: set[str] = set()
-        for event_type, lemmas in entries.items():
-            for entry in lemmas:
-                lemma = entry["lemma"]
-                is_verb = lemma[:1].islower()
-                for form in entry["forms"]:
-                    self.forms.setdefault(form.lower(), (event_type, lemma, is_verb))
-                    if entry.get("compound"):
-                        self.heads.append((form.lower(), event_type, lemma))
-                for form in entry.get("split_forms", []):
-                    self.split_forms.setdefault(form.lower(), []).append((event_type, lemma, entry["particle"].lower()))
-                self.not_compounds.update(w.lower() for w in entry.get("not_compounds", []))
-        self.heads.sort(key=lambda h: -len(h[0]))
+class SurfaceLexicon(TriggerLexicon):
+    """The shared trigger lexicon matched on raw tokens: whole forms, compound heads, split verbs."""
 
     def find(self, tokens: list[Token]) -> list[Trigger]:
         found = []
@@ -95,10 +70,8 @@ class TriggerLexicon:
             elif word in self.split_forms and (match := next(
                     (s for s in self.split_forms[word] if self._particle_follows(tokens, i, s[2])), None)):
                 found.append(Trigger(i, match[0], match[1], True))
-            elif word not in self.not_compounds and word not in self.split_forms:
-                head = next((h for h in self.heads if word.endswith(h[0]) and len(word) > len(h[0]) + 2), None)
-                if head:
-                    found.append(Trigger(i, head[1], head[2], False))
+            elif word not in self.split_forms and (head := self.compound_head(word)):
+                found.append(Trigger(i, head[0], head[1], False))
         return found
 
     @staticmethod
@@ -119,7 +92,7 @@ class RulesExtractor(Extractor):
             raise ExtractorError(f"extractor.window must be a positive whole number of tokens, got {window!r}")
         folder = Path(resources) if resources else RESOURCES
         self.window = window
-        self.lexicon = TriggerLexicon(load_yaml("triggers.yaml", folder))
+        self.lexicon = SurfaceLexicon(load_yaml("triggers.yaml", folder))
         cues, rules = load_yaml("cues.yaml", folder), load_yaml("arguments.yaml", folder)
         self.titles = {w.lower() for w in cues["titles"]}
         self.time_words = {w.lower() for w in cues["time_words"]}

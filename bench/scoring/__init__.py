@@ -11,7 +11,8 @@ from bench.scoring.match import NO_MATCH
 from bench.scoring.metrics import (LEVELS, MODES, SEMEVAL_MODES, Outcome, Units, Vocabulary, counts_entry,
                                    match_level, prf, semeval_trigger_scores, tables)
 
-__all__ = ["LEVELS", "MODES", "SEMEVAL_MODES", "score", "unit_counts", "matched_trigger_types", "paired_bootstrap",
+__all__ = ["LEVELS", "MODES", "SEMEVAL_MODES", "score", "unit_counts", "matched_trigger_types", "match_status",
+           "paired_bootstrap",
            "prf"]
 
 
@@ -83,3 +84,24 @@ def matched_trigger_types(gold, predictions, documents, mode: str = "exact") -> 
     gold_types = outcome.gold.columns["type"][hit]
     pred_types = outcome.pred.columns["type"][outcome.gold_partner[hit]]
     return [(names[g], names[p]) for g, p in zip(gold_types, pred_types)]
+
+
+def match_status(gold, predictions, documents, mode: str = "exact") -> dict[str, list[str]]:
+    """The outcome of every gold and predicted trigger and argument, in input order, for reports.
+
+    Triggers: correct (span and type), wrong-type (span only), missed, spurious.
+    Arguments: correct (span, event type and role), wrong-role (span and event type), missed, spurious.
+    """
+    outcomes, _, _, _, _ = _outcomes(gold, predictions, documents, (), ["TI", "TC", "AI", "AC"], [mode])
+
+    def status(full: Outcome, partial: Outcome, good: str, half: str, side: str) -> list[str]:
+        full_hit = (full.gold_partner if side == "gold" else full.pred_partner) != NO_MATCH
+        partial_hit = (partial.gold_partner if side == "gold" else partial.pred_partner) != NO_MATCH
+        unmatched = "missed" if side == "gold" else "spurious"
+        return [good if f else half if p else unmatched for f, p in zip(full_hit, partial_hit)]
+
+    tc, ti, ac, ai = (outcomes[(mode, level)] for level in ("TC", "TI", "AC", "AI"))
+    return {"gold_trigger": status(tc, ti, "correct", "wrong-type", "gold"),
+            "pred_trigger": status(tc, ti, "correct", "wrong-type", "pred"),
+            "gold_argument": status(ac, ai, "correct", "wrong-role", "gold"),
+            "pred_argument": status(ac, ai, "correct", "wrong-role", "pred")}

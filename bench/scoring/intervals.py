@@ -44,7 +44,8 @@ def paired_bootstrap(counts_a: np.ndarray, counts_b: np.ndarray, samples: int = 
     """Paired bootstrap test of F1(A) - F1(B) over the same sentence units.
 
     The two-sided p-value is the share of resamples whose centred difference is at
-    least as large as the observed one (Koehn 2004; Berg-Kirkpatrick et al. 2012).
+    least as large as the observed one (Koehn 2004; Berg-Kirkpatrick et al. 2012),
+    counted as (hits + 1) / (samples + 1) so that it is never an impossible 0.
     Identical systems give p = 1.
     """
     if counts_a.shape != counts_b.shape:
@@ -54,5 +55,6 @@ def paired_bootstrap(counts_a: np.ndarray, counts_b: np.ndarray, samples: int = 
     for w in _resample_weights(len(counts_a), samples, seed):
         deltas.append(prf(*(w @ counts_a).T)[2] - prf(*(w @ counts_b).T)[2])
     delta = np.concatenate(deltas)
-    p_value = float(np.mean(np.abs(delta - observed) >= abs(observed) - 1e-12))
+    hits = int(np.sum(np.abs(delta - observed) >= abs(observed) - 1e-12))
+    p_value = (hits + 1) / (samples + 1)
     return {"delta_f1": observed, "p_value": p_value, "samples": samples}

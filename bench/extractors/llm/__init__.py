@@ -1,0 +1,11 @@
+"""LLM extractors over chat APIs (``python -m bench run extractor=llm_openai`` or ``llm_anthropic``).
+
+Layers, from the wire up: ``api`` (adapters: one request -> one response with usage,
+and the registry of API families; ``openai_chat`` and ``anthropic_messages`` register
+themselves), ``cache`` (SQLite response cache), ``client`` (concurrency, retries,
+accounting), and the task side: ``prompts``, ``parsing`` and ``extractor``.
+"""
+from bench.extractors.llm import anthropic_messages, openai_chat  # noqa: F401 - register the API families
+from bench.extractors.llm.extractor import LLMExtractor
+
+__all__ = ["LLMExtractor"]

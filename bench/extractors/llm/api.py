@@ -1,0 +1,223 @@
+"""API adapters: one chat request in, one parsed response with its usage out.
+
+An adapter knows one API family (its SDK, request body and response shape) and
+nothing about events; ``client.Client`` adds caching, concurrency and retries on
+top. Families register under a name (``@register("openai_chat")``) and configs
+choose one with ``api: NAME``. SDKs are imported only when an adapter is built, so
+the core install does not need them.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+
+from bench.extractors.base import ExtractorError
+
+INSTALL_HINT = 'pip install -e ".[llm]"'
+#: sent as the key to servers that need none (api_key_env: null)
+DUMMY_KEY = "no-key"
+
+
+@dataclass(frozen=True)
+class Request:
+    """A chat request, independent of the API family: a system prompt, chat turns and
+    optionally the JSON schema the answer must follow."""
+
+    system: str
+    messages: tuple[dict, ...]
+    schema: dict | None = None
+    schema_name: str = "answer"
+
+
+@dataclass(frozen=True)
+class Response:
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    model: str = ""
+    finish_reason: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What went wrong with one attempt: ``kind`` names it in the run's counts; a fatal
+    failure (a wrong key, model or URL) stops the run with ``message``."""
+
+    kind: str
+    retryable: bool
+    retry_after: float | None = None
+    message: str = field(default="", compare=False)
+    fatal: bool = False
+
+
+#: HTTP statuses that mean the configuration is wrong: the run stops with a message.
+FATAL_STATUS = {401: "authentication failed", 403: "permission denied", 404: "not found (model or base_url?)"}
+
+
+class Adapter(ABC):
+    """One API family. ``payload`` is the exact request (the cache key is built from it);
+    ``send`` runs it on a client opened by ``async with adapter``."""
+
+    provider: str = ""
+    default_base_url: str = ""
+
+    def __init__(self, model: str, base_url: str | None = None, api_key_env: str | None = None,
+                 parameters: dict | None = None, structured_output: bool = True, timeout: float = 60.0):
+        if not model:
+            raise ExtractorError(f"{self.provider}: no model given (set extractor.model)")
+        self.model = model
+        self.base_url = (base_url or self.default_base_url).rstrip("/")
+        self.api_key_env = api_key_env
+        self.parameters = dict(parameters or {})
+        self.structured_output = structured_output
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(model={self.model!r}, base_url={self.base_url!r})"
+
+    def api_key(self) -> str:
+        """The key from the environment variable named in the config, never stored on the adapter."""
+        if not self.api_key_env:
+            return DUMMY_KEY
+        key = os.environ.get(self.api_key_env)
+        if not key:
+            raise ExtractorError(f"{self.provider}: the environment variable {self.api_key_env} holding the API key "
+                                 f"is not set (or set extractor.api_key_env=null for a server that needs no key)")
+        return key
+
+    def identity(self) -> dict:
+        """What besides the payload decides the answer: part of the cache key."""
+        return {"provider": self.provider, "base_url": self.base_url}
+
+    @abstractmethod
+    def payload(self, request: Request) -> dict:
+        """The request body as keyword arguments of the SDK call, model and parameters included."""
+
+    @abstractmethod
+    async def send(self, payload: dict) -> Response:
+        """Run one request; raises the SDK's exceptions (see ``failure``)."""
+
+    @abstractmethod
+    def failure(self, error: Exception) -> Failure | None:
+        """How an exception raised by ``send`` counts, or None if it is not an API error."""
+
+    async def __aenter__(self) -> Adapter:
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        return None
+
+
+class SDKAdapter(Adapter):
+    """An adapter on an official SDK with the usual exception classes (``APIStatusError``
+    with ``status_code``, ``APITimeoutError``, ``APIConnectionError``) and ``max_retries``."""
+
+    sdk_module: str = ""
+    client_class: str = ""
+    #: parameters the API refuses to run without
+    required_parameters: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        missing = [name for name in self.required_parameters if name not in self.parameters]
+        if missing:
+            raise ExtractorError(f"{self.provider}: set extractor.parameters.{missing[0]}")
+        try:
+            self.sdk = importlib.import_module(self.sdk_module)
+        except ImportError:
+            raise ExtractorError(f"the {self.provider} extractor needs the '{self.sdk_module}' package: "
+                                 f"{INSTALL_HINT}") from None
+        self.client = None
+
+    @abstractmethod
+    def create_method(self, client):
+        """The SDK's bound request method, e.g. ``client.chat.completions.create``."""
+
+    async def __aenter__(self) -> SDKAdapter:
+        # The SDK's own retries are off: client.Client retries, and counts what it retries.
+        self.client = getattr(self.sdk, self.client_class)(api_key=self.api_key(), base_url=self.base_url,
+                                                           max_retries=0, timeout=self.timeout)
+        accepted = inspect.signature(self.create_method(self.client)).parameters
+        unknown = sorted(set(self.parameters) - set(accepted))
+        if unknown:
+            await self.__aexit__()
+            raise ExtractorError(f"{self.provider}: unknown parameters {', '.join(unknown)}; put fields the SDK "
+                                 f"does not know under parameters.extra_body")
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        if self.client is not None:
+            await self.client.close()
+            self.client = None
+
+    async def send(self, payload: dict) -> Response:
+        return self.response(await self.create_method(self.client)(**payload))
+
+    @abstractmethod
+    def response(self, raw) -> Response:
+        """The SDK's response object as a Response."""
+
+    def failure(self, error: Exception) -> Failure | None:
+        sdk = self.sdk
+        if isinstance(error, sdk.APITimeoutError):
+            return Failure("timeout", True, message=str(error))
+        if isinstance(error, sdk.APIConnectionError):
+            return Failure("connection", True, message=str(error))
+        if not isinstance(error, sdk.APIStatusError):
+            return None
+        status = error.status_code
+        if status in FATAL_STATUS:
+            hint = f" (the key comes from ${self.api_key_env})" if status == 401 and self.api_key_env else ""
+            return Failure(f"http_{status}", False, fatal=True,
+                           message=f"{self.provider} at {self.base_url}, model {self.model}: HTTP {status} "
+                                   f"{FATAL_STATUS[status]}{hint}")
+        if status == 429:
+            return Failure("rate_limit", True, retry_after(error.response.headers), str(error))
+        if status >= 500:
+            return Failure("server_error", True, retry_after(error.response.headers), str(error))
+        return Failure(f"http_{status}", False, message=str(error))
+
+
+def retry_after(headers) -> float | None:
+    """Seconds to wait from ``retry-after-ms`` or ``Retry-After`` (seconds or an HTTP date)."""
+    if headers.get("retry-after-ms"):
+        try:
+            return max(0.0, float(headers["retry-after-ms"]) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now(timezone.utc)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+API_FAMILIES: dict[str, type[Adapter]] = {}
+
+
+def register(name: str):
+    """Class decorator: make an adapter available as ``api: name``."""
+    def add(cls: type[Adapter]) -> type[Adapter]:
+        API_FAMILIES[name] = cls
+        return cls
+    return add
+
+
+def build_adapter(api: str, **kwargs) -> Adapter:
+    if api not in API_FAMILIES:
+        raise ExtractorError(f"unknown api {api!r}; known: {', '.join(sorted(API_FAMILIES))}")
+    return API_FAMILIES[api](**kwargs)

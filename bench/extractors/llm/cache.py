@@ -1,0 +1,64 @@
+"""A persistent cache of API responses in SQLite, shared by runs and processes.
+
+Keys are hashes of everything that decides an answer (provider, base URL and the
+full request body: model, messages, parameters), never the API key. Every answer
+is committed as soon as it arrives, so a run killed halfway resumes from where it
+stopped. WAL mode and a busy timeout let several processes read and write at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+from bench.extractors.base import ExtractorError
+from bench.extractors.llm.api import Response
+
+MODES = ("off", "read", "write", "read-write")
+
+
+def cache_key(identity: dict, payload: dict) -> str:
+    text = json.dumps({"identity": identity, "request": payload}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ResponseCache:
+    def __init__(self, path: str | Path | None, mode: str = "read-write"):
+        if mode not in MODES:
+            raise ExtractorError(f"cache mode must be one of {', '.join(MODES)}, got {mode!r}")
+        if mode != "off" and not path:
+            raise ExtractorError("the cache needs a path (or cache_mode=off)")
+        self.mode = mode
+        self.path = Path(path) if path else None
+        self.reads = mode in ("read", "read-write")
+        self.writes = mode in ("write", "read-write")
+        self._db: sqlite3.Connection | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, response TEXT NOT NULL, "
+                       "created REAL NOT NULL)")
+            self._db = db
+        return self._db
+
+    def get(self, key: str) -> Response | None:
+        if not self.reads:
+            return None
+        row = self._connection().execute("SELECT response FROM responses WHERE key = ?", (key,)).fetchone()
+        return Response(**json.loads(row[0])) if row else None
+
+    def put(self, key: str, response: Response) -> None:
+        if self.writes:
+            self._connection().execute("INSERT OR REPLACE INTO responses VALUES (?, ?, ?)",
+                                       (key, json.dumps(response.to_json(), ensure_ascii=False), time.time()))
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -1,0 +1,141 @@
+"""Running many requests through an adapter: cache first, then at most ``concurrency`` at
+once, each retried with exponential backoff and jitter on rate limits, server errors,
+timeouts and lost connections (honouring Retry-After), with a progress bar and the
+run's accounting (requests, tokens, latency, cost, failures)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from tqdm import tqdm
+
+from bench.extractors.base import ExtractorError
+from bench.extractors.llm.api import Adapter, Failure, Request, Response
+from bench.extractors.llm.cache import ResponseCache, cache_key
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Stats:
+    requests: int = 0           # attempts sent to the API, retries included
+    cache_hits: int = 0
+    retries: int = 0
+    failed_requests: int = 0    # requests given up after their last attempt
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latencies: list[float] = field(default_factory=list)
+    failures: Counter = field(default_factory=Counter)      # failed attempts by kind
+    models: Counter = field(default_factory=Counter)        # model names the server reported
+    finish_reasons: Counter = field(default_factory=Counter)
+
+    def record(self, response: Response, seconds: float) -> None:
+        self.prompt_tokens += response.prompt_tokens
+        self.completion_tokens += response.completion_tokens
+        self.latencies.append(seconds)
+        self.models[response.model] += 1
+        self.finish_reasons[response.finish_reason] += 1
+
+    def summary(self, price_per_million: dict | None = None) -> dict:
+        """Figures for run.json; tokens and cost are those of the requests this run sent."""
+        percentiles = dict(zip(("p50", "p90", "p99"), np.percentile(self.latencies, [50, 90, 99]).round(3).tolist())) \
+            if self.latencies else None
+        cost = None
+        if price_per_million:
+            cost = round((self.prompt_tokens * price_per_million.get("prompt", 0)
+                          + self.completion_tokens * price_per_million.get("completion", 0)) / 1e6, 6)
+        return {"requests": self.requests, "cache_hits": self.cache_hits, "retries": self.retries,
+                "failed_requests": self.failed_requests, "failures": dict(sorted(self.failures.items())),
+                "prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
+                "latency_seconds": percentiles, "cost_usd": cost, "models_reported": dict(sorted(self.models.items())),
+                "finish_reasons": dict(sorted(self.finish_reasons.items()))}
+
+
+class Client:
+    def __init__(self, adapter: Adapter, cache: ResponseCache, concurrency: int = 8, max_attempts: int = 6,
+                 backoff_base: float = 1.0, backoff_max: float = 60.0, progress: bool = True):
+        if concurrency < 1 or max_attempts < 1:
+            raise ExtractorError("concurrency and max_attempts must be at least 1")
+        self.adapter = adapter
+        self.cache = cache
+        self.concurrency = concurrency
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.progress = progress
+        self.stats = Stats()
+
+    def run(self, requests: Sequence[Request]) -> list[Response | None]:
+        """The responses in order; None where a request failed for good (counted in the stats)."""
+        payloads = [self.adapter.payload(r) for r in requests]
+        keys = [cache_key(self.adapter.identity(), p) for p in payloads]
+        results: list[Response | None] = [self.cache.get(k) for k in keys]
+        hits = sum(r is not None for r in results)
+        self.stats.cache_hits += hits
+        missing = [i for i, r in enumerate(results) if r is None]
+        if missing:
+            with tqdm(total=len(requests), initial=hits, unit="req", disable=not self.progress,
+                      desc=f"{self.adapter.provider} {self.adapter.model}") as bar:
+                answers = asyncio.run(self._send_all([payloads[i] for i in missing], [keys[i] for i in missing], bar))
+            for i, answer in zip(missing, answers):
+                results[i] = answer
+        return results
+
+    async def _send_all(self, payloads: list[dict], keys: list[str], bar: tqdm) -> list[Response | None]:
+        semaphore = asyncio.Semaphore(self.concurrency)
+        async with self.adapter:
+            tasks = [asyncio.ensure_future(self._send(p, k, semaphore, bar)) for p, k in zip(payloads, keys)]
+            try:
+                return await asyncio.gather(*tasks)
+            except BaseException:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                raise
+
+    async def _send(self, payload: dict, key: str, semaphore: asyncio.Semaphore, bar: tqdm) -> Response | None:
+        async with semaphore:
+            for attempt in range(1, self.max_attempts + 1):
+                self.stats.requests += 1
+                started = time.perf_counter()
+                try:
+                    response = await asyncio.wait_for(self.adapter.send(payload), self.adapter.timeout)
+                except Exception as error:  # noqa: BLE001 - classified below, re-raised if not an API error
+                    failure = self._failure(error)
+                    self.stats.failures[failure.kind] += 1
+                    if failure.fatal:
+                        raise ExtractorError(failure.message) from None
+                    if not failure.retryable or attempt == self.max_attempts:
+                        self.stats.failed_requests += 1
+                        log.warning("request failed after %d attempt(s): %s %s", attempt, failure.kind,
+                                    failure.message[:300])
+                        bar.update(1)
+                        return None
+                    self.stats.retries += 1
+                    await asyncio.sleep(self.delay(attempt, failure.retry_after))
+                    continue
+                self.stats.record(response, time.perf_counter() - started)
+                self.cache.put(key, response)   # before the slot is freed: a killed run keeps it
+                bar.update(1)
+                bar.set_postfix(tokens=self.stats.prompt_tokens + self.stats.completion_tokens,
+                                hits=self.stats.cache_hits, retries=self.stats.retries, refresh=False)
+                return response
+
+    def _failure(self, error: Exception) -> Failure:
+        if isinstance(error, asyncio.TimeoutError):
+            return Failure("timeout", True, message=f"no answer within {self.adapter.timeout} s")
+        failure = self.adapter.failure(error)
+        if failure is None:
+            raise error
+        return failure
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Exponential backoff with jitter; never shorter than the server's Retry-After."""
+        backoff = min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+        return max(backoff, retry_after or 0.0)

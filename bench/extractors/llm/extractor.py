@@ -1,0 +1,89 @@
+"""The LLM extractor: documents in sentence windows -> prompts -> API -> parsed, aligned mentions."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+
+from omegaconf import OmegaConf
+
+from bench.extractors.base import Extractor
+from bench.extractors.llm.api import build_adapter
+from bench.extractors.llm.cache import ResponseCache
+from bench.extractors.llm.client import Client
+from bench.extractors.llm.parsing import AnswerReader
+from bench.extractors.llm.prompts import Example, Prompts, draw_examples, windows
+from bench.harness import project_path
+from bench.schema import Document, EventMention, load_ontology
+
+log = logging.getLogger(__name__)
+
+
+def _plain(value):
+    """Hydra hands nested config as DictConfig; requests and cache keys need plain JSON values."""
+    return OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else value
+
+
+class LLMExtractor(Extractor):
+    """Zero-shot (``few_shot: 0``) or few-shot: with ``few_shot: k`` the extractor is trainable
+    and ``fit`` draws k example sentences with their gold events from the training documents.
+
+    Paths (``prompts``, ``cache_path``) are relative to the project root unless absolute.
+    The API key is read from the environment variable named by ``api_key_env`` when the
+    first request is sent and is kept nowhere else.
+    """
+
+    def __init__(self, api: str, model: str, base_url: str | None = None, api_key_env: str | None = None,
+                 parameters: Mapping | None = None, structured_output: bool = True, timeout: float = 60.0,
+                 concurrency: int = 8, max_attempts: int = 6, backoff_base: float = 1.0, backoff_max: float = 60.0,
+                 window_sentences: int = 8, few_shot: int = 0, few_shot_seed: int = 0,
+                 prompts: str = "configs/prompts", cache_path: str | None = "results/.cache/llm.sqlite",
+                 cache_mode: str = "read-write", price_per_million: Mapping | None = None, progress: bool = True):
+        self.adapter = build_adapter(api, model=model, base_url=base_url, api_key_env=api_key_env,
+                                     parameters=_plain(parameters), structured_output=structured_output,
+                                     timeout=timeout)
+        cache = ResponseCache(project_path(cache_path) if cache_path else None, cache_mode)
+        self.client = Client(self.adapter, cache, concurrency=concurrency, max_attempts=max_attempts,
+                             backoff_base=backoff_base, backoff_max=backoff_max, progress=progress)
+        ontology = load_ontology()
+        self.prompts = Prompts(project_path(prompts), ontology)
+        self.reader = AnswerReader(ontology)
+        self.api = api
+        self.window_sentences = window_sentences
+        self.few_shot = few_shot
+        self.few_shot_seed = few_shot_seed
+        self.price_per_million = _plain(price_per_million)
+        self.trainable = few_shot > 0
+        self.examples: list[Example] = []
+        self.windows = 0
+        self.failed_windows = 0
+
+    def fit(self, documents: Sequence[Document], gold: Mapping[str, Sequence[EventMention]]) -> None:
+        self.examples = draw_examples(documents, gold, self.few_shot, self.few_shot_seed)
+        if len(self.examples) < self.few_shot:
+            log.warning("few-shot: %d example(s) asked for, the training documents have %d",
+                        self.few_shot, len(self.examples))
+
+    def extract(self, document: Document) -> list[EventMention]:
+        return next(self.extract_batch([document]))
+
+    def extract_batch(self, documents: Sequence[Document]) -> Iterator[list[EventMention]]:
+        """All windows of all documents go out together, so they share the concurrency."""
+        system = self.prompts.system(self.examples)
+        jobs = [window for document in documents for window in windows(document, self.window_sentences)]
+        answers = self.client.run([self.prompts.request(system, window) for window in jobs])
+        found: dict[str, list[EventMention]] = {document.id: [] for document in documents}
+        for window, answer in zip(jobs, answers):
+            if answer is None:
+                self.failed_windows += 1
+            else:
+                found[window.document.id] += self.reader.mentions(window, answer.text)
+        self.windows += len(jobs)
+        for document in documents:
+            yield found[document.id]
+
+    def run_info(self) -> dict:
+        return {"llm": {"api": self.api, "model": self.adapter.model, "base_url": self.adapter.base_url,
+                        "structured_output": self.adapter.structured_output,
+                        "window_sentences": self.window_sentences, "few_shot": self.few_shot,
+                        "windows": self.windows, "failed_windows": self.failed_windows,
+                        **self.client.stats.summary(self.price_per_million), **self.reader.summary()}}

@@ -1,0 +1,139 @@
+"""Model answers -> event mentions with offsets, without ever failing a run.
+
+The answer's JSON is recovered from code fences or surrounding text (``json`` only:
+no eval, no pickle). Whatever does not fit the answer format, names an unknown
+event type or a role the type does not have is dropped and counted by reason. Each
+trigger and argument string is then placed in its window with
+``bench.align.occurrences`` (exact, then case- and whitespace-normalised): a trigger
+in the sentence the model named, else anywhere in the window; an argument nearest
+its trigger, in the trigger's sentence first. A string found nowhere keeps UNALIGNED
+offsets and stays in the predictions as a false positive.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from bench.align import occurrences
+from bench.extractors.llm.prompts import Window
+from bench.schema import UNALIGNED, Argument, EventMention, Ontology, Span
+
+_FENCE = re.compile(r"```[A-Za-z]*\s*\n?(.*?)```", re.DOTALL)
+_MAX_STARTS = 200   # JSON starts tried per candidate text, against pathological answers
+
+
+def _events_of(value) -> list | None:
+    if isinstance(value, dict) and isinstance(value.get("events"), list):
+        return value["events"]
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return value
+    return None
+
+
+def answer_events(text: str) -> tuple[list | None, str]:
+    """The answer's list of events and "ok", or None and why not ("invalid_json": no JSON
+    value in the text; "not_an_answer": JSON, but no list of events)."""
+    decoder = json.JSONDecoder()
+    found_json = False
+    for candidate in [m.group(1) for m in _FENCE.finditer(text)] + [text]:
+        for match in list(re.finditer(r"[{\[]", candidate))[:_MAX_STARTS]:
+            try:
+                value = decoder.raw_decode(candidate, match.start())[0]
+            except json.JSONDecodeError:
+                continue
+            found_json = True
+            events = _events_of(value)
+            if events is not None:
+                return events, "ok"
+    return None, ("not_an_answer" if found_json else "invalid_json")
+
+
+def _text(value) -> str | None:
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+class AnswerReader:
+    """Turns answers into mentions and keeps the counts of one run: ``dropped`` by reason,
+    ``alignment`` by span kind and how it was found (``trigger:exact``, ``argument:unaligned``...)."""
+
+    def __init__(self, ontology: Ontology):
+        self.ontology = ontology
+        self.dropped: Counter = Counter()
+        self.alignment: Counter = Counter()
+
+    def mentions(self, window: Window, answer: str) -> list[EventMention]:
+        events, reason = answer_events(answer)
+        if events is None:
+            self.dropped[reason] += 1
+            return []
+        taken: set[tuple[str, int]] = set()
+        mentions = []
+        for raw in events:
+            mention = self._mention(window, raw, taken)
+            if mention is not None:
+                mentions.append(mention)
+        return mentions
+
+    def _mention(self, window: Window, raw, taken: set[tuple[str, int]]) -> EventMention | None:
+        if not isinstance(raw, dict) or not isinstance(raw.get("type"), str) or _text(raw.get("trigger")) is None:
+            self.dropped["invalid_event"] += 1
+            return None
+        event_type = raw["type"]
+        if event_type not in self.ontology.event_types:
+            self.dropped["unknown_type"] += 1
+            return None
+        number = raw.get("sentence")
+        claimed = window.sentences[number - 1] if type(number) is int and 1 <= number <= len(window.sentences) \
+            else None
+
+        def first_free(spans: list[Span]) -> Span | None:
+            free = [s for s in spans if (event_type, s.start) not in taken]
+            if free:
+                taken.add((event_type, free[0].start))
+            return free[0] if free else None
+
+        trigger = self._place(window, "trigger", _text(raw["trigger"]), [claimed], first_free)
+        document = window.document
+        home = document.sentences[document.sentence_index(trigger.start)] if trigger.aligned else claimed
+        anchor = trigger.start if trigger.aligned else window.sentences[0].start
+
+        def nearest(spans: list[Span]) -> Span | None:
+            return min(spans, key=lambda s: (abs(s.start - anchor), s.start)) if spans else None
+
+        arguments = []
+        roles = self.ontology.roles(event_type)
+        raw_arguments = raw.get("arguments", [])
+        for item in raw_arguments if isinstance(raw_arguments, list) else [raw_arguments]:
+            if not isinstance(item, dict) or not isinstance(item.get("role"), str) or _text(item.get("text")) is None:
+                self.dropped["invalid_argument"] += 1
+            elif item["role"] not in roles:
+                self.dropped["unknown_role"] += 1
+            else:
+                argument = Argument(item["role"], self._place(window, "argument", _text(item["text"]), [home], nearest))
+                if argument in arguments:
+                    self.dropped["duplicate_argument"] += 1
+                else:
+                    arguments.append(argument)
+        return EventMention(document.id, event_type, trigger, tuple(arguments))
+
+    def _place(self, window: Window, what: str, text: str, sentences: list[Span | None],
+               choose: Callable[[list[Span]], Span | None]) -> Span:
+        """The span ``choose`` picks among the occurrences in the given sentence, else in the window."""
+        scopes = [(s.start, s.end) for s in sentences if s is not None]
+        scopes.append((window.sentences[0].start, window.sentences[-1].end))
+        for start, end in scopes:
+            spans, how = occurrences(window.document.text, text, start, end)
+            chosen = choose(spans)
+            if chosen is not None:
+                self.alignment[f"{what}:{how}"] += 1
+                return chosen
+        self.alignment[f"{what}:unaligned"] += 1
+        return Span(UNALIGNED, UNALIGNED, text)
+
+    def summary(self) -> dict:
+        return {"dropped": dict(sorted(self.dropped.items())),
+                "unaligned": {"triggers": self.alignment["trigger:unaligned"],
+                              "arguments": self.alignment["argument:unaligned"]},
+                "alignment": dict(sorted(self.alignment.items()))}

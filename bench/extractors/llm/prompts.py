@@ -1,0 +1,112 @@
+"""Prompts for event extraction: template files filled with the ontology, few-shot
+examples and numbered sentence windows.
+
+Templates live in ``configs/prompts/`` (``system.txt``, ``user.txt``,
+``example.txt``) and are ``string.Template`` text; only our own data (ontology,
+gold examples, document sentences) is substituted into them, never model output.
+"""
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+
+from bench.extractors.base import ExtractorError
+from bench.extractors.llm.api import Request
+from bench.schema import Document, EventMention, Ontology, Span
+
+TEMPLATE_NAMES = ("system", "user", "example")
+
+
+@dataclass(frozen=True)
+class Window:
+    """Consecutive sentences of a document, sent in one request and numbered from 1."""
+
+    document: Document
+    sentences: tuple[Span, ...]
+
+    def texts(self) -> list[str]:
+        return [self.document.text[s.start:s.end] for s in self.sentences]
+
+
+def windows(document: Document, size: int) -> list[Window]:
+    if size < 1:
+        raise ExtractorError("window_sentences must be at least 1")
+    return [Window(document, document.sentences[i:i + size]) for i in range(0, len(document.sentences), size)]
+
+
+def numbered(sentences: Sequence[str]) -> str:
+    return "\n".join(f"[{i}] {text}" for i, text in enumerate(sentences, 1))
+
+
+def answer_schema(ontology: Ontology) -> dict:
+    """The JSON schema of an answer (strict: every field required, no others)."""
+    roles = sorted({role for spec in ontology.event_types.values() for role in spec["roles"]})
+
+    def obj(properties: dict) -> dict:
+        return {"type": "object", "properties": properties, "required": list(properties),
+                "additionalProperties": False}
+
+    argument = obj({"role": {"type": "string", "enum": roles}, "text": {"type": "string"}})
+    event = obj({"type": {"type": "string", "enum": list(ontology.event_types)}, "trigger": {"type": "string"},
+                 "sentence": {"type": "integer"}, "arguments": {"type": "array", "items": argument}})
+    return obj({"events": {"type": "array", "items": event}})
+
+
+@dataclass(frozen=True)
+class Example:
+    sentence: str
+    answer: dict
+
+
+def draw_examples(documents: Sequence[Document], gold: Mapping[str, Sequence[EventMention]], k: int,
+                  seed: int = 0) -> list[Example]:
+    """``k`` sentences with gold events, drawn reproducibly from the given documents, with
+    those events in the answer format."""
+    candidates = []
+    for document in sorted(documents, key=lambda d: d.id):
+        by_sentence: dict[int, list[EventMention]] = {}
+        for mention in gold.get(document.id, ()):
+            by_sentence.setdefault(document.sentence_index(mention.trigger.start), []).append(mention)
+        for index in sorted(i for i in by_sentence if i >= 0):
+            events = [{"type": m.type, "trigger": m.trigger.text, "sentence": 1,
+                       "arguments": [{"role": a.role, "text": a.span.text} for a in m.arguments]}
+                      for m in sorted(by_sentence[index], key=lambda m: m.trigger.start)]
+            sentence = document.sentences[index]
+            candidates.append(Example(document.text[sentence.start:sentence.end], {"events": events}))
+    chosen = random.Random(seed).sample(range(len(candidates)), min(k, len(candidates)))
+    return [candidates[i] for i in sorted(chosen)]
+
+
+class Prompts:
+    def __init__(self, folder: Path, ontology: Ontology):
+        self.folder = Path(folder)
+        self.templates = {}
+        for name in TEMPLATE_NAMES:
+            path = self.folder / f"{name}.txt"
+            if not path.is_file():
+                raise ExtractorError(f"prompt template {path} not found")
+            self.templates[name] = Template(path.read_text(encoding="utf-8"))
+        self.event_types = "\n".join(f"- {name}: {spec['definition']}; roles: {', '.join(spec['roles'])}"
+                                     for name, spec in ontology.event_types.items())
+        self.schema = answer_schema(ontology)
+
+    def render(self, name: str, **values) -> str:
+        try:
+            return self.templates[name].substitute(**values)
+        except (KeyError, ValueError) as err:
+            raise ExtractorError(f"prompt template {self.folder / name}.txt: bad placeholder {err}") from None
+
+    def system(self, examples: Sequence[Example]) -> str:
+        rendered = "".join(self.render("example", number=i, sentences=numbered([e.sentence]),
+                                       answer=json.dumps(e.answer, ensure_ascii=False))
+                           for i, e in enumerate(examples, 1))
+        return self.render("system", event_types=self.event_types, examples=rendered)
+
+    def request(self, system: str, window: Window) -> Request:
+        user = self.render("user", sentences=numbered(window.texts()))
+        return Request(system=system, messages=({"role": "user", "content": user},), schema=self.schema,
+                       schema_name="events")

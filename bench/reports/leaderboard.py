@@ -1,0 +1,53 @@
+"""The leaderboard across runs and the paired significance tests between them."""
+from __future__ import annotations
+
+from itertools import combinations
+
+import pandas as pd
+
+from bench.reports.runs import Run
+from bench.schema import Document, EventMention
+from bench.scoring import LEVELS, paired_bootstrap, unit_counts
+
+
+def leaderboard_frame(runs: list[Run], mode: str = "exact") -> pd.DataFrame:
+    """One row per run; P, R, F1 and the F1 interval (percent) for every level."""
+    rows = []
+    for run in runs:
+        row = {"run": run.label}
+        for level, entry in run.scores["levels"][mode].items():
+            low, high = entry.get("ci", {}).get("f1", [float("nan")] * 2)
+            row |= {f"{level} P": 100 * entry["precision"], f"{level} R": 100 * entry["recall"],
+                    f"{level} F1": 100 * entry["f1"], f"{level} F1 low": 100 * low, f"{level} F1 high": 100 * high}
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("run")
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """F1 with its interval in one cell: ``61.2 [55.0-66.1]``."""
+    out = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        level, metric = column.rsplit(" ", 1)
+        if metric in ("low", "high"):
+            continue
+        if metric == "F1":
+            out[column] = [f"{f:.1f} [{lo:.1f}-{hi:.1f}]" for f, lo, hi in
+                           zip(frame[column], frame[f"{column} low"], frame[f"{column} high"])]
+        else:
+            out[column] = frame[column].map(lambda v: f"{v:.1f}")
+    return out
+
+
+def significance_frame(runs: list[Run], gold: list[EventMention], documents: dict[str, Document],
+                       mode: str = "exact", samples: int = 10_000, seed: int = 0) -> pd.DataFrame:
+    """Paired bootstrap over sentences for every pair of runs and level: F1 difference and p-value."""
+    counts = {(run.label, level): unit_counts(gold, run.predictions, documents, level=level, mode=mode)
+              for run in runs for level in LEVELS}
+    rows = []
+    for a, b in combinations(runs, 2):
+        row = {"A": a.label, "B": b.label}
+        for level in LEVELS:
+            test = paired_bootstrap(counts[(a.label, level)], counts[(b.label, level)], samples, seed)
+            row |= {f"{level} ΔF1": 100 * test["delta_f1"], f"{level} p": test["p_value"]}
+        rows.append(row)
+    return pd.DataFrame(rows)

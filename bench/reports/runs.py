@@ -1,0 +1,60 @@
+"""Reading result folders: the runs that reports compare. Reports never run an extractor."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bench.corpus import DataError, load_documents, read_annotations, read_jsonl
+from bench.harness import project_path
+from bench.schema import Document, EventMention
+
+#: folders under results/ that hold no runs
+NOT_RUNS = {"comparisons"}
+
+
+@dataclass
+class Run:
+    name: str
+    folder: Path
+    scores: dict
+    config: dict
+    predictions: list[EventMention]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.folder.name})"
+
+
+def latest_runs(results_dir: Path) -> list[Path]:
+    """The newest complete result folder of every run name under ``results_dir``."""
+    folders = []
+    for group in sorted(p for p in results_dir.iterdir() if p.is_dir()):
+        if group.name.startswith(".") or group.name in NOT_RUNS:
+            continue
+        complete = sorted(p for p in group.iterdir() if (p / "scores.json").is_file() and not p.name.startswith("."))
+        if complete:
+            folders.append(complete[-1])
+    return folders
+
+
+def load_run(folder: Path, documents: dict[str, Document]) -> Run:
+    scores_path = folder / "scores.json"
+    if not scores_path.is_file():
+        raise DataError([f"{folder}: not a result folder (no scores.json)"])
+    config = yaml.safe_load((folder / "config.yaml").read_text(encoding="utf-8")) or {}
+    return Run(name=folder.parent.name, folder=folder, config=config,
+               scores=json.loads(scores_path.read_text(encoding="utf-8")),
+               predictions=read_jsonl(folder / "predictions.jsonl", documents, require_offsets=True))
+
+
+def load_runs(folders: list[Path], data_cfg) -> tuple[list[Run], dict[str, Document], dict[str, list[EventMention]]]:
+    """Runs, with the documents and gold of ``data_cfg`` (the same data they were scored on)."""
+    if not folders:
+        raise DataError(["no result folders to compare: run an extractor first (python -m bench run ...)"])
+    documents = load_documents(project_path(data_cfg.documents_dir))
+    gold = read_annotations(project_path(data_cfg.gold_dir), documents)
+    runs = [load_run(folder, documents) for folder in folders]
+    return runs, documents, gold

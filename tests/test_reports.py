@@ -1,0 +1,89 @@
+"""Comparison reports: leaderboard files, significance, plots, and the HTML page in a real browser."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import make_document, mention
+
+from bench.reports.html import run_report
+from bench.reports.runs import Run
+from bench.schema import Argument, EventMention, Span
+from test_harness import bench, result_folders
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    assert path, "the HTML report test needs Chromium: apt-get install chromium (.ci/run installs it)"
+    return path
+
+
+@pytest.fixture(scope="module")
+def comparison(tmp_path_factory):
+    results = tmp_path_factory.mktemp("results")
+    for name, window in (("rules", 12), ("rules_narrow", 3)):
+        done = bench("run", "extractor=rules", f"extractor.window={window}", f"run_name={name}",
+                     f"results_dir={results}", "scoring.bootstrap_samples=100", "print_table=false")
+        assert done.returncode == 0, done.stderr
+    out = results / "comparison"
+    done = bench("compare", *map(str, result_folders(results)), "--out", str(out), "--samples", "1000")
+    assert done.returncode == 0, done.stderr
+    return out, done.stdout
+
+
+def test_compare_writes_tables_in_every_format(comparison):
+    out, stdout = comparison
+    assert "rules_narrow" in stdout and "Paired bootstrap" in stdout
+    for name in ("leaderboard.md", "leaderboard_exact.csv", "leaderboard_exact.tex", "leaderboard_lenient.csv",
+                 "significance.csv", "report.html", "reports/rules.html", "reports/rules_narrow.html"):
+        assert (out / name).is_file(), name
+    csv = (out / "leaderboard_exact.csv").read_text()
+    assert csv.splitlines()[0].startswith("run,TI P,TI R,TI F1,TI F1 low,TI F1 high")
+    assert "\\begin{tabular}" in (out / "leaderboard_exact.tex").read_text()
+    significance = (out / "significance.csv").read_text().splitlines()
+    assert len(significance) == 2           # one pair of runs
+
+
+def test_compare_draws_the_plots(comparison):
+    out, _ = comparison
+    for name in ("per_type_TC_exact", "per_type_AC_exact", "precision_recall_exact", "confusion_rules"):
+        for suffix in (".png", ".svg"):
+            path = out / "plots" / f"{name}{suffix}"
+            assert path.is_file() and path.stat().st_size > 5000, path
+
+
+def test_html_report_in_a_real_browser(comparison, tmp_path):
+    out, _ = comparison
+    page = (out / "reports" / "rules.html").as_uri()
+    profile = tempfile.mkdtemp()
+    dom = subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", page],
+                         capture_output=True, text=True, timeout=120).stdout
+    assert 'id="legend"' in dom
+    for css in ("t-correct", "t-missed", "t-spurious", "a-correct", "a-missed"):
+        assert len(re.findall(rf'class="seg[^"]*\b{css}\b', dom)) > 0, css
+    assert len(re.findall(r'<section id="rules-', dom)) == 5          # one section per scored document
+    screenshot = Path(os.environ.get("BENCH_SCREENSHOT_DIR", tmp_path)) / "html_report.png"
+    subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1200,1600",
+                    f"--screenshot={screenshot}", page], capture_output=True, timeout=120)
+    assert screenshot.is_file() and screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert screenshot.stat().st_size > 50_000      # a rendered page, not a blank one
+
+
+def test_html_escapes_document_and_model_text(tmp_path):
+    doc = make_document("d", 'Er sagte <script>alert("x")</script> in Kiew.')
+    gold = [mention(doc, "Contact:Statement", "sagte", ("Speaker", "Er"))]
+    evil = EventMention("d", "Contact:Statement", Span(9, 17, "<script>"),
+                        (Argument("Place", Span(38, 42, "Kiew")),))
+    run = Run("<b>evil</b>", tmp_path, {"levels": {"exact": {}}, "per_type": {"exact": {"TC": {}}},
+                                         "per_document": {"exact": {"TC": {}, "AC": {}}}}, {}, gold + [evil])
+    page = run_report(run, gold, {"d": doc})
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<b>evil</b>" not in page and "&lt;b&gt;evil&lt;/b&gt;" in page
