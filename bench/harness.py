@@ -23,8 +23,9 @@ from bench.align import align
 from bench.corpus import DataError, load_documents, read_annotations, write_jsonl
 from bench.extractors.base import Extractor, ExtractorError
 from bench.reports.tables import headline_markdown, headline_text
-from bench.schema import PROJECT_ROOT, Document, EventMention
+from bench.schema import PROJECT_ROOT, Document, EventMention, load_ontology
 from bench.scoring import LEVELS, MODES, score
+from bench.scoring.coref import attribute_scores, coreference_scores
 
 _SECRET_KEY = re.compile(r"(api[_-]?key|token|secret|password)$", re.IGNORECASE)
 
@@ -61,6 +62,8 @@ class ScoringSettings:
     bootstrap_samples: int = 1000
     confidence: float = 0.95
     seed: int = 0
+    #: also score event attributes and event coreference (clusters)
+    coref: bool = False
 
 
 def checked_scoring(scoring_cfg) -> DictConfig:
@@ -87,6 +90,10 @@ def score_predictions(predictions: Sequence[EventMention], documents: dict[str, 
                    exclude_roles=list(scoring_cfg.exclude_roles), levels=list(scoring_cfg.levels),
                    modes=list(scoring_cfg.modes), bootstrap_samples=scoring_cfg.bootstrap_samples,
                    seed=scoring_cfg.seed, confidence=scoring_cfg.confidence)
+    if scoring_cfg.coref:
+        predicted = [m for m in aligned if m.doc_id in gold]
+        scores["attributes"] = attribute_scores(gold_mentions, predicted, scored_docs, load_ontology().attributes)
+        scores["coreference"] = coreference_scores(gold_mentions, predicted, scored_docs) or "not predicted"
     scores["alignment"] = dict(sorted(report.items()))
     scores["documents_without_gold"] = sorted(set(documents) - set(gold))
     return aligned, scores

@@ -15,17 +15,47 @@ def headline_frame(scores: dict, mode: str = "exact") -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("level")
 
 
-def headline_text(scores: dict) -> str:
-    parts = []
+def attribute_frame(scores: dict) -> pd.DataFrame | None:
+    """Accuracy and macro-F1 over matched triggers, and TC + attribute F1 (exact spans)."""
+    if "attributes" not in scores:
+        return None
+    rows = []
+    for name, entry in scores["attributes"].items():
+        if isinstance(entry, str):
+            rows.append({"attribute": name, "accuracy": None, "macro F1": None, "TC+attr F1": None, "note": entry})
+        else:
+            exact = entry["exact"]
+            rows.append({"attribute": name, "accuracy": 100 * exact["accuracy"], "macro F1": 100 * exact["macro_f1"],
+                         "TC+attr F1": 100 * exact["tc_plus_attribute"]["f1"], "note": ""})
+    return pd.DataFrame(rows).set_index("attribute")
+
+
+def coreference_frame(scores: dict) -> pd.DataFrame | None:
+    """F1 of every coreference metric, per scope and singleton setting."""
+    coref = scores.get("coreference")
+    if not isinstance(coref, dict):
+        return None
+    rows = [{"setting": setting, **{m: 100 * v[m]["f1"] for m in ("muc", "b3", "ceafe", "blanc", "lea")},
+             "CoNLL F1": 100 * v["conll_f1"]} for setting, v in coref.items()]
+    return pd.DataFrame(rows).set_index("setting")
+
+
+def _frames(scores: dict):
     for mode in scores["levels"]:
-        frame = headline_frame(scores, mode)
-        parts.append(f"{mode} spans\n" + frame.to_string(float_format=lambda v: f"{v:.1f}"))
-    return "\n\n".join(parts)
+        yield f"{mode} spans", headline_frame(scores, mode)
+    attributes = attribute_frame(scores)
+    if attributes is not None:
+        yield "attributes (exact spans)", attributes
+    if "coreference" in scores:
+        coref = coreference_frame(scores)
+        yield "event coreference (F1)", coref if coref is not None else pd.DataFrame({"note": ["not predicted"]})
+
+
+def headline_text(scores: dict) -> str:
+    return "\n\n".join(f"{title}\n" + frame.to_string(float_format=lambda v: f"{v:.1f}", na_rep="-")
+                        for title, frame in _frames(scores))
 
 
 def headline_markdown(scores: dict) -> str:
-    parts = []
-    for mode in scores["levels"]:
-        frame = headline_frame(scores, mode)
-        parts.append(f"### {mode} spans\n\n" + frame.to_markdown(floatfmt=".1f"))
-    return "\n\n".join(parts) + "\n"
+    return "\n\n".join(f"### {title}\n\n" + frame.to_markdown(floatfmt=".1f", missingval="-")
+                        for title, frame in _frames(scores)) + "\n"
