@@ -76,7 +76,7 @@ def _score(args: list[str]) -> int:
     cfg = _compose([f"{k}={v}" for k, v in pairs.items()] + ["extractor=rules"])
     documents, gold = load_data(cfg.data)
     predictions = read_jsonl(pred_path, documents)
-    aligned, scores = score_predictions(predictions, documents, gold, cfg.scoring)
+    aligned, scores = score_predictions(predictions, documents, gold, cfg.scoring, cfg.get("clusterer"))
     config = {"predictions": str(pred_path), "data": OmegaConf.to_container(cfg.data),
               "scoring": OmegaConf.to_container(cfg.scoring)}
     folder = write_result(project_path(cfg.results_dir), name, config, aligned, scores,
@@ -98,9 +98,10 @@ def _export(args: list[str]) -> int:
     pairs = dict(a.split("=", 1) for a in _key_values(args, "export"))
     if "out" not in pairs:
         raise SystemExit("error: export needs out=FILE")
-    documents, gold = load_data(_compose([]).data)
-    write_jsonl(iter_sorted(gold), Path(pairs["out"]))
-    print(f"wrote {sum(len(v) for v in gold.values())} gold event mentions to {pairs['out']}")
+    out = Path(pairs.pop("out"))
+    documents, gold = load_data(_compose([f"{k}={v}" for k, v in pairs.items()]).data)
+    write_jsonl(iter_sorted(gold), out)
+    print(f"wrote {sum(len(v) for v in gold.values())} gold event mentions to {out}")
     return 0
 
 

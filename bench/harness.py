@@ -22,6 +22,7 @@ from omegaconf.errors import ValidationError
 from bench.align import align
 from bench.corpus import DataError, load_documents, read_annotations, write_jsonl
 from bench.extractors.base import Extractor, ExtractorError
+from bench.extractors.clusterers import CLUSTERERS
 from bench.reports.tables import headline_markdown, headline_text
 from bench.schema import PROJECT_ROOT, Document, EventMention, load_ontology
 from bench.scoring import LEVELS, MODES, score
@@ -80,10 +81,16 @@ def checked_scoring(scoring_cfg) -> DictConfig:
 
 
 def score_predictions(predictions: Sequence[EventMention], documents: dict[str, Document],
-                      gold: dict[str, list[EventMention]], scoring_cfg) -> tuple[list[EventMention], dict]:
-    """Align, then score on the documents that have gold; the scores say which were left out."""
+                      gold: dict[str, list[EventMention]], scoring_cfg,
+                      clusterer: str | None = None) -> tuple[list[EventMention], dict]:
+    """Align, cluster if asked, then score on the documents that have gold; the scores say which
+    documents were left out."""
     scoring_cfg = checked_scoring(scoring_cfg)
+    if clusterer and clusterer not in CLUSTERERS:
+        raise DataError([f"clusterer must be one of {', '.join(CLUSTERERS)}, got {clusterer!r}"])
     aligned, report = align(predictions, documents)
+    if clusterer:
+        aligned = CLUSTERERS[clusterer](aligned)
     scored_docs = {doc_id: documents[doc_id] for doc_id in gold}
     gold_mentions = [m for doc_id in sorted(gold) for m in gold[doc_id]]
     scores = score(gold_mentions, [m for m in aligned if m.doc_id in gold], scored_docs,
@@ -173,7 +180,7 @@ def run(cfg: DictConfig) -> Path:
     started = time.perf_counter()
     predictions, folds = extract_all(extractor, documents, gold, cfg.get("folds"))
     seconds = time.perf_counter() - started
-    aligned, scores = score_predictions(predictions, documents, gold, cfg.scoring)
+    aligned, scores = score_predictions(predictions, documents, gold, cfg.scoring, cfg.get("clusterer"))
     if folds:
         scores["cross_validated"] = {"folds": folds}
     run_info = {"extractor": str(cfg.extractor.get("_target_")), "seconds": round(seconds, 3),
