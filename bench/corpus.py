@@ -272,33 +272,51 @@ def read_annotations(folder: Path, documents: dict[str, Document]) -> dict[str, 
     return gold
 
 
+#: longest line read from a JSON Lines file; a longer one is an error, so memory stays bounded
+MAX_LINE_BYTES = 1_000_000
+#: problems reported before reading stops
+MAX_PROBLEMS = 100
+
+
 def read_jsonl(path: Path, documents: dict[str, Document], require_offsets: bool = False,
-               ontology: Ontology | None = None) -> list[EventMention]:
-    """Event mentions in the interchange format, one per line; streamed, so any size works."""
+               ontology: Ontology | None = None, allow_empty: bool = False) -> list[EventMention]:
+    """Event mentions in the interchange format, one per line.
+
+    The file is streamed line by line (each decoded on its own, so an encoding error names
+    its line); reading stops at an over-long line or after ``MAX_PROBLEMS`` problems.
+    """
     path = Path(path)
     checker = _Checker(path, documents, ontology or load_ontology(), require_offsets, [])
-    mentions = []
-    try:
-        with path.open(encoding="utf-8", newline="") as stream:
-            for number, line in enumerate(stream, 1):
-                if number == 1 and line.startswith("\ufeff"):
-                    checker.report("line 1", "starts with a byte-order mark; save the file as UTF-8 without BOM")
-                    line = line[1:]
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as err:
-                    checker.report(f"line {number}", f"invalid JSON: {err.msg} (column {err.colno})")
-                    continue
-                mention = checker.event(obj, f"line {number}")
-                if mention is not None:
-                    mentions.append(mention)
-                if len(checker.problems) >= 100:
-                    checker.report(f"line {number}", "too many problems, stopped reading")
-                    break
-    except UnicodeDecodeError as err:
-        checker.report("file", f"not UTF-8 ({err.reason} at byte {err.start})")
+    mentions, seen_content = [], False
+    with path.open("rb") as stream:
+        for number, raw in enumerate(iter(lambda: stream.readline(MAX_LINE_BYTES + 1), b""), 1):
+            if len(raw) > MAX_LINE_BYTES:
+                checker.report(f"line {number}", f"longer than {MAX_LINE_BYTES:,} bytes; stopped reading")
+                break
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                checker.report("line 1", "starts with a byte-order mark; save the file as UTF-8 without BOM")
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                checker.report(f"line {number}", f"not UTF-8 (byte {err.start} of the line: {err.reason})")
+                continue
+            if not line.strip():
+                continue
+            seen_content = True
+            try:
+                obj = json.loads(line.rstrip("\r\n"))
+            except json.JSONDecodeError as err:
+                checker.report(f"line {number}", f"invalid JSON: {err.msg} (column {err.colno})")
+                continue
+            mention = checker.event(obj, f"line {number}")
+            if mention is not None:
+                mentions.append(mention)
+            if len(checker.problems) >= MAX_PROBLEMS:
+                checker.report(f"line {number}", f"{MAX_PROBLEMS} problems, stopped reading")
+                break
+    if not seen_content and not checker.problems and not allow_empty:
+        checker.report("file", "is empty: no event mentions (write one JSON object per line)")
     if checker.problems:
         raise DataError(checker.problems)
     return mentions

@@ -58,7 +58,7 @@ BROKEN = {
                                  "outside the document"),
     "reversed offsets": (lambda d: d["events"][0]["trigger"].update(start=d["events"][0]["trigger"]["end"],
                                                                    end=d["events"][0]["trigger"]["start"]),
-                         "outside the document (length 6468) or reversed"),
+                         "outside the document (length 6382) or reversed"),
     "text does not match": (lambda d: d["events"][0]["trigger"].update(text="Xyz"),
                             "does not match the document at"),
     "offsets not integers": (lambda d: d["events"][0]["trigger"].update(start="12"),

@@ -47,7 +47,8 @@ def load_run(folder: Path, documents: dict[str, Document]) -> Run:
     config = yaml.safe_load((folder / "config.yaml").read_text(encoding="utf-8")) or {}
     return Run(name=folder.parent.name, folder=folder, config=config,
                scores=json.loads(scores_path.read_text(encoding="utf-8")),
-               predictions=read_jsonl(folder / "predictions.jsonl", documents, require_offsets=True))
+               predictions=read_jsonl(folder / "predictions.jsonl", documents, require_offsets=True,
+                                          allow_empty=True))
 
 
 def load_runs(folders: list[Path], data_cfg) -> tuple[list[Run], dict[str, Document], dict[str, list[EventMention]]]:
