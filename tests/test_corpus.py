@@ -75,7 +75,8 @@ BROKEN = {
     "unknown document": (lambda d: d.update(doc_id="999_nope"), "unknown document id '999_nope'"),
     "wrong ontology version": (lambda d: d.update(ontology_version="0.1"), "ontology_version is '0.1'"),
     "argument outside the trigger's sentence": (
-        lambda d: _first_event_with_arguments(d)["arguments"][0].update(start=0, end=3, text="Vor"),
+        lambda d: next(e for e in d["events"] if e["arguments"] and e["trigger"]["start"] > 500)["arguments"][0]
+        .update(start=0, end=3, text="Vor"),
         "lies outside the trigger's sentence"),
 }
 

@@ -9,11 +9,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import make_document, mention
+from conftest import make_document, mention, span_of
 
 from bench.reports.html import run_report
 from bench.reports.runs import Run
-from bench.schema import Argument, EventMention, Span
+from bench.schema import Argument, EventMention
 from test_harness import bench, result_folders
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -80,8 +80,7 @@ def test_html_report_in_a_real_browser(comparison, tmp_path):
 def test_html_escapes_document_and_model_text(tmp_path):
     doc = make_document("d", 'Er sagte <script>alert("x")</script> in Kiew.')
     gold = [mention(doc, "Contact:Statement", "sagte", ("Speaker", "Er"))]
-    evil = EventMention("d", "Contact:Statement", Span(9, 17, "<script>"),
-                        (Argument("Place", Span(38, 42, "Kiew")),))
+    evil = EventMention("d", "Contact:Statement", span_of(doc, "<script>"), (Argument("Place", span_of(doc, "Kiew")),))
     run = Run("<b>evil</b>", tmp_path, {"levels": {"exact": {}}, "per_type": {"exact": {"TC": {}}},
                                          "per_document": {"exact": {"TC": {}, "AC": {}}}}, {}, gold + [evil])
     page = run_report(run, gold, {"d": doc})

@@ -43,6 +43,7 @@ def agreement_section() -> str:
     gold = [m for ms in read_annotations(GOLD, documents).values() for m in ms]
     against_gold = pd.DataFrame([{"pass": name, **pairwise(gold, mentions, documents)}
                                  for name, mentions in passes.items()]).set_index("pass")
+    against_gold = against_gold.astype({"matched triggers": int})
     return (agreement_markdown(passes, documents).strip()
             + "\n\n**Each pass against the adjudicated gold** (the gold as reference)\n\n"
             + against_gold.to_markdown(floatfmt=".3f"))
@@ -54,12 +55,15 @@ SECTIONS: dict[str, Callable[[], str]] = {"ontology": ontology_section, "gold": 
 
 def regenerate(text: str) -> str:
     for name, build in SECTIONS.items():
-        pattern = re.compile(rf"(<!-- generated: {name} -->\n).*?(\n<!-- end: {name} -->)", re.DOTALL)
-        if not pattern.search(text):
-            raise ValueError(f"README.md has no section markers for {name!r}")
-        body = build()
-        text = pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+        text = _replace_section(text, name, build())
     return text
+
+
+def _replace_section(text: str, name: str, body: str) -> str:
+    pattern = re.compile(rf"(<!-- generated: {name} -->\n).*?(<!-- end: {name} -->)", re.DOTALL)
+    if not pattern.search(text):
+        raise ValueError(f"README.md has no section markers for {name!r}")
+    return pattern.sub(lambda m: m.group(1) + body.strip() + "\n" + m.group(2), text)
 
 
 def update_results_section(leaderboard_markdown: str, comparison: Path) -> None:
@@ -68,9 +72,7 @@ def update_results_section(leaderboard_markdown: str, comparison: Path) -> None:
     (PROJECT_ROOT / plot).parent.mkdir(exist_ok=True)
     shutil.copyfile(comparison / "plots" / "per_type_TC_exact.png", PROJECT_ROOT / plot)
     body = (leaderboard_markdown.strip() + f"\n\nTC F1 per event type:\n\n![TC F1 per event type]({plot.as_posix()})")
-    text = README.read_text(encoding="utf-8")
-    pattern = re.compile(r"(<!-- generated: results -->\n).*?(\n<!-- end: results -->)", re.DOTALL)
-    README.write_text(pattern.sub(lambda m: m.group(1) + body + m.group(2), text), encoding="utf-8")
+    README.write_text(_replace_section(README.read_text(encoding="utf-8"), "results", body), encoding="utf-8")
     print("README.md results section updated")
 
 

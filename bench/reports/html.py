@@ -5,6 +5,7 @@ model text is escaped: predictions are data, never markup.
 """
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 from string import Template
@@ -14,6 +15,11 @@ import pandas as pd
 from bench.reports.runs import Run
 from bench.schema import Document, EventMention
 from bench.scoring import match_status
+
+def _anchor(*parts: str) -> str:
+    """An HTML id from names and ids: only letters, digits, '-' and '_'."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", "-".join(parts))
+
 
 TEMPLATE = Template((Path(__file__).parent / "templates" / "report.html").read_text(encoding="utf-8"))
 
@@ -94,9 +100,9 @@ def _run_sections(run: Run, gold: list[EventMention], documents: dict[str, Docum
     for d in doc_ids:
         doc_gold = [m for m in gold if m.doc_id == d]
         doc_pred = [m for m in predictions if m.doc_id == d]
-        prefix = f"{run.name}-{d}"
+        prefix = _anchor(run.name, d)
         marks = _marks(doc_gold, doc_pred, status[d], prefix)
-        sections.append(f'<section id="{escape(prefix)}"><{heading}>{escape(d)}: {escape(run.label)}</{heading}>'
+        sections.append(f'<section id="{prefix}"><{heading}>{escape(d)}: {escape(run.label)}</{heading}>'
                         f'<div class="doc-text">{_render_text(documents[d].text, marks)}</div>'
                         f'<details><summary>mentions of {escape(d)}</summary>'
                         f'{_mention_table(doc_gold, doc_pred, status[d], prefix)}</details></section>')
@@ -111,7 +117,7 @@ def _counts_frame(entries: dict[str, dict]) -> pd.DataFrame:
 
 def _tables(run: Run) -> str:
     scores = run.scores
-    per_doc = pd.DataFrame({f'<a href="#{escape(run.name)}-{escape(d)}">{escape(d)}</a>':
+    per_doc = pd.DataFrame({f'<a href="#{_anchor(run.name, d)}">{escape(d)}</a>':
                             {"TC F1": 100 * e["f1"], "AC F1": 100 * scores["per_document"]["exact"]["AC"][d]["f1"]}
                             for d, e in scores["per_document"]["exact"]["TC"].items()}).T
     fmt = {"float_format": lambda v: f"{v:.1f}", "escape": False, "border": 0}
@@ -129,10 +135,10 @@ def run_report(run: Run, gold: list[EventMention], documents: dict[str, Document
 
 def comparison_report(runs: list[Run], gold: list[EventMention], documents: dict[str, Document],
                       leaderboard_html: str) -> str:
-    nav = " ".join(f'<a href="#run-{escape(run.name)}">{escape(run.label)}</a>' for run in runs)
+    nav = " ".join(f'<a href="#{_anchor("run", run.name)}">{escape(run.label)}</a>' for run in runs)
     body = [f"<nav>Runs: {nav}</nav><h2>Leaderboard</h2>{leaderboard_html}"]
     for run in runs:
-        body.append(f'<h2 id="run-{escape(run.name)}">{escape(run.label)}</h2>{_tables(run)}')
+        body.append(f'<h2 id="{_anchor("run", run.name)}">{escape(run.label)}</h2>{_tables(run)}')
         body += _run_sections(run, gold, documents, "h3")
     return TEMPLATE.substitute(title="bench comparison", subtitle=escape(", ".join(r.label for r in runs)),
                                body="".join(body))
