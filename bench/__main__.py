@@ -19,6 +19,7 @@ COMMANDS = {
     "stats": "the gold's size: documents, mentions per type, arguments per role, clusters",
     "agree": "inter-annotator agreement of two or more annotation folders: agree A B [C ...]",
     "annotate": "authoring tools: annotate compile SRC [--out DIR]",
+    "merge": "combine the result folders of a run's shards into one scored run: merge RUN_DIR ... [name=NAME]",
     "compare": "leaderboard, significance, plots, HTML: compare [RUN_DIR ...] [--out DIR] [--readme]",
     "readme": "regenerate the README's figures from the data (--check: fail if out of date)",
 }
@@ -32,8 +33,12 @@ def _usage() -> str:
 
 def _hydra_run(args: list[str]) -> int:
     import hydra
+    from omegaconf import OmegaConf
 
-    from bench.harness import run
+    from bench.harness import project_path, run
+
+    if not OmegaConf.has_resolver("project_path"):
+        OmegaConf.register_new_resolver("project_path", lambda path: str(project_path(path)))
 
     @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
     def task(cfg) -> None:
@@ -146,19 +151,35 @@ def _annotate(args: list[str]) -> int:
     return 0
 
 
+def _merge(args: list[str]) -> int:
+    from bench.harness import merge_shards
+
+    folders = [Path(a) for a in args if "=" not in a]
+    pairs = dict(a.split("=", 1) for a in args if "=" in a)
+    if not folders:
+        raise SystemExit("error: merge needs the result folders of the shards")
+    name = pairs.pop("name", None)
+    merge_shards(folders, _compose([f"{k}={v}" for k, v in pairs.items()]), name)
+    return 0
+
+
 def _compare(args: list[str]) -> int:
     from bench.contrib.readme import update_results_section
     from bench.harness import project_path
     from bench.reports.compare import compare
 
     parser = argparse.ArgumentParser(prog="python -m bench compare")
-    parser.add_argument("runs", nargs="*", type=Path, help="result folders (default: the latest run of each name)")
+    parser.add_argument("runs", nargs="*", type=Path,
+                        help="result folders (default: the latest run of each name), and key=value overrides")
     parser.add_argument("--out", type=Path, help="output folder (default: results/comparisons/<timestamp>)")
     parser.add_argument("--samples", type=int, default=10_000, help="bootstrap resamples of the paired test")
     parser.add_argument("--readme", action="store_true", help="also put the leaderboard into README.md")
+    parser.add_argument("--sweep", nargs="?", const="latest", help="every run of a sweep (default: the latest)")
     options = parser.parse_args(args)
-    cfg = _compose([])
-    out, leaderboard = compare(options.runs, project_path(cfg.results_dir), cfg.data, options.out, options.samples)
+    cfg = _compose([str(r) for r in options.runs if "=" in str(r)])     # key=value overrides, as for run
+    runs = [r for r in options.runs if "=" not in str(r)]
+    out, leaderboard = compare(runs, project_path(cfg.results_dir), cfg.data, options.out, options.samples,
+                               options.sweep)
     print(leaderboard)
     print(f"comparison: {out}")
     if options.readme:
@@ -173,7 +194,8 @@ def _readme(args: list[str]) -> int:
 
 
 HANDLERS = {"run": _hydra_run, "score": _score, "validate": _validate, "export": _export, "stats": _stats,
-            "agree": _agree, "annotate": _annotate, "compare": _compare, "readme": _readme}
+            "agree": _agree, "annotate": _annotate, "compare": _compare, "merge": _merge,
+            "readme": _readme}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -53,6 +53,22 @@ def load_data(data_cfg) -> tuple[dict[str, Document], dict[str, list[EventMentio
     return documents, gold
 
 
+def parse_shard(shard: str | None) -> tuple[int, int] | None:
+    """``"I/N"`` -> (I, N): this run extracts shard I (0-based) of N."""
+    if shard is None:
+        return None
+    match = re.fullmatch(r"(\d+)/(\d+)", str(shard))
+    if not match or not int(match[1]) < int(match[2]):
+        raise DataError([f"data.shard must look like I/N with 0 <= I < N, got {shard!r}"])
+    return int(match[1]), int(match[2])
+
+
+def shard_ids(doc_ids: Sequence[str], shard: tuple[int, int] | None) -> list[str]:
+    """The documents of one shard: every N-th document id in sorted order, starting at I."""
+    ordered = sorted(doc_ids)
+    return ordered if shard is None else ordered[shard[0]::shard[1]]
+
+
 @dataclass
 class ScoringSettings:
     """The typed shape of the ``scoring`` config group: a wrong type fails before anything runs."""
@@ -134,28 +150,28 @@ def write_result(results_dir: Path, name: str, config: dict, predictions: Sequen
         raise
 
 
-def document_folds(doc_ids: Sequence[str], gold_ids: Sequence[str], k: int | None = None) -> list[dict]:
-    """Folds by document: each gold document is tested once, by a model trained on the other gold
-    documents (leave-one-document-out, or ``k`` folds); documents without gold are predicted
-    by a model trained on all gold documents."""
-    gold_ids = sorted(gold_ids)
-    k = len(gold_ids) if not k else min(k, len(gold_ids))
-    folds = [{"test": gold_ids[i::k]} for i in range(k)] if gold_ids else []
+def document_folds(test_ids: Sequence[str], gold_ids: Sequence[str], k: int | None = None) -> list[dict]:
+    """Folds by document: each gold document among ``test_ids`` is extracted by a model trained on
+    the other gold documents (leave-one-document-out, or ``k`` folds); test documents without
+    gold are extracted by a model trained on all gold documents."""
+    annotated = sorted(set(test_ids) & set(gold_ids))
+    k = len(annotated) if not k else min(k, len(annotated))
+    folds = [{"test": annotated[i::k]} for i in range(k)] if annotated else []
     for fold in folds:
-        fold["train"] = [d for d in gold_ids if d not in fold["test"]]
-    unannotated = sorted(set(doc_ids) - set(gold_ids))
+        fold["train"] = [d for d in sorted(gold_ids) if d not in fold["test"]]
+    unannotated = sorted(set(test_ids) - set(gold_ids))
     if unannotated:
-        folds.append({"test": unannotated, "train": gold_ids})
+        folds.append({"test": unannotated, "train": sorted(gold_ids)})
     return folds
 
 
 def extract_all(extractor: Extractor, documents: dict[str, Document], gold: dict[str, list[EventMention]],
-                folds: int | None = None) -> tuple[list[EventMention], list[dict]]:
-    """Predictions for every document; trainable extractors are fitted per fold."""
+                test_ids: Sequence[str], folds: int | None = None) -> tuple[list[EventMention], list[dict]]:
+    """Predictions for the ``test_ids`` documents; trainable extractors are fitted per fold."""
     if not extractor.trainable:
-        ordered = [documents[d] for d in sorted(documents)]
+        ordered = [documents[d] for d in sorted(test_ids)]
         return [m for mentions in extractor.extract_batch(ordered) for m in mentions], []
-    plan = document_folds(sorted(documents), sorted(gold), folds)
+    plan = document_folds(test_ids, sorted(gold), folds)
     predictions = []
     for fold in plan:
         extractor.fit([documents[d] for d in fold["train"]], {d: gold[d] for d in fold["train"]})
@@ -164,13 +180,29 @@ def extract_all(extractor: Extractor, documents: dict[str, Document], gold: dict
     return predictions, plan
 
 
+def sweep_info() -> dict:
+    """Which sweep (multirun) this run belongs to, and its overrides, for ``compare --sweep``."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    if not HydraConfig.initialized():
+        return {}
+    hydra_cfg = HydraConfig.get()
+    info = {"overrides": list(hydra_cfg.overrides.task)}
+    if hydra_cfg.mode == RunMode.MULTIRUN:
+        info["sweep"] = Path(hydra_cfg.sweep.dir).name
+    return info
+
+
 def run(cfg: DictConfig) -> Path:
     """The Hydra task behind ``python -m bench run``."""
     from hydra.errors import InstantiationException
     from hydra.utils import instantiate
 
     checked_scoring(cfg.scoring)
+    shard = parse_shard(cfg.data.get("shard"))
     documents, gold = load_data(cfg.data)
+    test_ids = shard_ids(documents, shard)
     try:
         extractor = instantiate(cfg.extractor)
     except InstantiationException as err:
@@ -178,16 +210,50 @@ def run(cfg: DictConfig) -> Path:
             raise err.__cause__ from None
         raise
     started = time.perf_counter()
-    predictions, folds = extract_all(extractor, documents, gold, cfg.get("folds"))
+    predictions, folds = extract_all(extractor, documents, gold, test_ids, cfg.get("folds"))
     seconds = time.perf_counter() - started
-    aligned, scores = score_predictions(predictions, documents, gold, cfg.scoring, cfg.get("clusterer"))
+    shard_gold = {d: gold[d] for d in test_ids if d in gold}
+    aligned, scores = score_predictions(predictions, {d: documents[d] for d in test_ids}, shard_gold,
+                                        cfg.scoring, cfg.get("clusterer"))
     if folds:
         scores["cross_validated"] = {"folds": folds}
+    if shard:
+        scores["shard"] = {"index": shard[0], "count": shard[1], "documents": test_ids}
     run_info = {"extractor": str(cfg.extractor.get("_target_")), "seconds": round(seconds, 3),
-                "documents": len(documents), "scored_documents": sorted(gold), **extractor.run_info()}
+                "documents": len(test_ids), "scored_documents": sorted(shard_gold), **sweep_info(),
+                **extractor.run_info()}
     config = OmegaConf.to_container(cfg, resolve=True)
     folder = write_result(project_path(cfg.results_dir), cfg.run_name, config, aligned, scores, run_info)
     report(cfg.run_name, scores, folder, cfg.print_table)
+    return folder
+
+
+def merge_shards(folders: Sequence[Path], cfg: DictConfig, name: str | None = None) -> Path:
+    """Combine the result folders of the shards of one run into one run, scored once."""
+    from bench.corpus import read_jsonl
+
+    documents, gold = load_data(cfg.data)
+    shards, predictions, configs = [], [], []
+    for folder in folders:
+        scores = json.loads((folder / "scores.json").read_text(encoding="utf-8"))
+        if "shard" not in scores:
+            raise DataError([f"{folder}: not a shard (run with data.shard=I/N)"])
+        shards.append((scores["shard"]["index"], scores["shard"]["count"]))
+        predictions += read_jsonl(folder / "predictions.jsonl", documents, require_offsets=True, allow_empty=True)
+        config = OmegaConf.to_container(OmegaConf.load(folder / "config.yaml"))
+        config["data"].pop("shard", None)
+        configs.append(config)
+    counts = {count for _, count in shards}
+    if len(counts) != 1 or sorted(index for index, _ in shards) != list(range(counts.pop())):
+        raise DataError([f"shards {sorted(shards)} do not cover 0..N-1 of one N exactly once"])
+    if any(c["extractor"] != configs[0]["extractor"] for c in configs):
+        raise DataError(["the shards were made with different extractor settings"])
+    aligned, scores = score_predictions(predictions, documents, gold, cfg.scoring, cfg.get("clusterer"))
+    name = name or str(Path(folders[0]).parent.name)
+    config = {**configs[0], "merged_from": [str(f) for f in folders]}
+    folder = write_result(project_path(cfg.results_dir), name, config, aligned, scores,
+                          {"merged_shards": [str(f) for f in folders]})
+    report(name, scores, folder)
     return folder
 
 

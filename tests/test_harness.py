@@ -22,7 +22,8 @@ def bench(*args: str, cwd: Path = PROJECT_ROOT, env: dict | None = None) -> subp
 
 
 def result_folders(results: Path) -> list[Path]:
-    return sorted(p for p in results.glob("*/*") if p.is_dir() and not p.name.startswith("."))
+    """Complete result folders (not sweep bookkeeping, not staging folders)."""
+    return sorted(p.parent for p in results.glob("*/*/scores.json") if not p.parent.name.startswith("."))
 
 
 @pytest.fixture(scope="module")

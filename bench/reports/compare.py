@@ -6,13 +6,15 @@ from pathlib import Path
 
 from bench.reports import html, plots
 from bench.reports.leaderboard import leaderboard_frame, readable, significance_frame
-from bench.reports.runs import latest_runs, load_runs
+from bench.reports.runs import latest_runs, load_runs, sweep_runs
 
 
 def compare(folders: list[Path], results_dir: Path, data_cfg, out_dir: Path | None = None,
-            samples: int = 10_000) -> tuple[Path, str]:
-    """Write the comparison of ``folders`` (default: the latest run of each name); return its folder
-    and the Markdown leaderboard."""
+            samples: int = 10_000, sweep: str | None = None) -> tuple[Path, str]:
+    """Write the comparison of ``folders`` (default: the latest run of each name, or every run of
+    ``sweep``; "latest" for the most recent sweep); return its folder and the Markdown leaderboard."""
+    if sweep:
+        folders = sweep_runs(results_dir, None if sweep == "latest" else sweep)
     runs, documents, gold_by_doc = load_runs(folders or latest_runs(results_dir), data_cfg)
     gold = [m for d in sorted(gold_by_doc) for m in gold_by_doc[d]]
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d_%H-%M-%S")

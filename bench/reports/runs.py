@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -22,9 +22,15 @@ class Run:
     scores: dict
     config: dict
     predictions: list[EventMention]
+    info: dict = field(default_factory=dict)
 
     @property
     def label(self) -> str:
+        """The run's name, with its sweep overrides when it belongs to a sweep, else its timestamp."""
+        overrides = [o for o in self.info.get("overrides", [])
+                     if not o.split("=")[0].lstrip("+~") in ("results_dir", "print_table", "extractor", "run_name")]
+        if self.info.get("sweep") and overrides:
+            return f"{self.name} [{', '.join(overrides)}]"
         return f"{self.name} ({self.folder.name})"
 
 
@@ -40,12 +46,30 @@ def latest_runs(results_dir: Path) -> list[Path]:
     return folders
 
 
+def sweep_runs(results_dir: Path, sweep: str | None = None) -> list[Path]:
+    """Every complete result folder of one sweep (default: the most recent sweep)."""
+    found: dict[str, list[Path]] = {}
+    for info_path in results_dir.glob("*/*/run.json"):
+        if (info_path.parent / "scores.json").is_file() and not info_path.parent.name.startswith("."):
+            name = json.loads(info_path.read_text(encoding="utf-8")).get("sweep")
+            if name:
+                found.setdefault(name, []).append(info_path.parent)
+    if not found:
+        raise DataError([f"{results_dir}: no runs of a sweep (python -m bench run -m ...)"])
+    chosen = sweep or max(found)
+    if chosen not in found:
+        raise DataError([f"{results_dir}: no sweep {chosen!r}; sweeps: {', '.join(sorted(found))}"])
+    return sorted(found[chosen])
+
+
 def load_run(folder: Path, documents: dict[str, Document]) -> Run:
     scores_path = folder / "scores.json"
     if not scores_path.is_file():
         raise DataError([f"{folder}: not a result folder (no scores.json)"])
     config = yaml.safe_load((folder / "config.yaml").read_text(encoding="utf-8")) or {}
-    return Run(name=folder.parent.name, folder=folder, config=config,
+    info_path = folder / "run.json"
+    info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.is_file() else {}
+    return Run(name=folder.parent.name, folder=folder, config=config, info=info,
                scores=json.loads(scores_path.read_text(encoding="utf-8")),
                predictions=read_jsonl(folder / "predictions.jsonl", documents, require_offsets=True,
                                           allow_empty=True))
