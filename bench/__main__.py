@@ -19,6 +19,8 @@ COMMANDS = {
     "stats": "the gold's size: documents, mentions per type, arguments per role, clusters",
     "agree": "inter-annotator agreement of two or more annotation folders: agree A B [C ...]",
     "annotate": "authoring tools: annotate compile SRC [--out DIR]",
+    "convert": "annotation files to/from brat and INCEpTION: convert KIND SRC OUT "
+               "(to-brat, from-brat, to-inception, from-inception)",
     "merge": "combine the result folders of a run's shards into one scored run: merge RUN_DIR ... [name=NAME]",
     "compare": "leaderboard, significance, plots, HTML: compare [RUN_DIR ...] [--out DIR] [--readme]",
     "readme": "regenerate the README's figures from the data (--check: fail if out of date)",
@@ -151,6 +153,23 @@ def _annotate(args: list[str]) -> int:
     return 0
 
 
+def _convert(args: list[str]) -> int:
+    from bench.contrib.convert import CONVERSIONS, convert
+    from bench.corpus import load_documents
+    from bench.harness import project_path
+
+    parser = argparse.ArgumentParser(prog="python -m bench convert")
+    parser.add_argument("kind", choices=list(CONVERSIONS),
+                        help="to-brat/to-inception: annotation files -> tool; from-*: tool -> annotation files")
+    parser.add_argument("src", type=Path, help="folder to read")
+    parser.add_argument("out", type=Path, help="folder to write")
+    options = parser.parse_args(args)
+    documents = load_documents(project_path(_compose([]).data.documents_dir))
+    for path in convert(options.kind, options.src, options.out, documents):
+        print(f"wrote {path}")
+    return 0
+
+
 def _merge(args: list[str]) -> int:
     from bench.harness import merge_shards
 
@@ -194,7 +213,7 @@ def _readme(args: list[str]) -> int:
 
 
 HANDLERS = {"run": _hydra_run, "score": _score, "validate": _validate, "export": _export, "stats": _stats,
-            "agree": _agree, "annotate": _annotate, "compare": _compare, "merge": _merge,
+            "agree": _agree, "annotate": _annotate, "compare": _compare, "convert": _convert, "merge": _merge,
             "readme": _readme}
 
 

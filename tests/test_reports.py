@@ -82,7 +82,8 @@ def test_html_escapes_document_and_model_text(tmp_path):
     gold = [mention(doc, "Contact:Statement", "sagte", ("Speaker", "Er"))]
     evil = EventMention("d", "Contact:Statement", span_of(doc, "<script>"), (Argument("Place", span_of(doc, "Kiew")),))
     run = Run("<b>evil</b>", tmp_path, {"levels": {"exact": {}}, "per_type": {"exact": {"TC": {}}},
-                                         "per_document": {"exact": {"TC": {}, "AC": {}}}}, {}, gold + [evil])
+                                         "per_document": {"exact": {"TC": {}, "AC": {}}}}, {}, gold + [evil],
+              label="<b>evil</b> (now)")
     page = run_report(run, gold, {"d": doc})
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<b>evil</b>" not in page and "&lt;b&gt;evil&lt;/b&gt;" in page

@@ -23,15 +23,17 @@ class Run:
     config: dict
     predictions: list[EventMention]
     info: dict = field(default_factory=dict)
+    label: str = ""
 
-    @property
-    def label(self) -> str:
-        """The run's name, with its sweep overrides when it belongs to a sweep, else its timestamp."""
-        overrides = [o for o in self.info.get("overrides", [])
-                     if not o.split("=")[0].lstrip("+~") in ("results_dir", "print_table", "extractor", "run_name")]
-        if self.info.get("sweep") and overrides:
-            return f"{self.name} [{', '.join(overrides)}]"
-        return f"{self.name} ({self.folder.name})"
+
+def label_runs(runs: list[Run]) -> None:
+    """Name each run for tables: its name and the overrides that differ between the runs
+    (sweeps), or its timestamp when they name nothing apart."""
+    overrides = [set(run.info.get("overrides", [])) for run in runs]
+    shared = set.intersection(*overrides) if overrides else set()
+    for run, own in zip(runs, overrides):
+        differing = sorted(own - shared)
+        run.label = f"{run.name} [{', '.join(differing)}]" if differing else f"{run.name} ({run.folder.name})"
 
 
 def latest_runs(results_dir: Path) -> list[Path]:
@@ -82,4 +84,5 @@ def load_runs(folders: list[Path], data_cfg) -> tuple[list[Run], dict[str, Docum
     documents = load_documents(project_path(data_cfg.documents_dir))
     gold = read_annotations(project_path(data_cfg.gold_dir), documents)
     runs = [load_run(folder, documents) for folder in folders]
+    label_runs(runs)
     return runs, documents, gold

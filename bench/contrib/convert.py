@@ -1,0 +1,96 @@
+"""``python -m bench convert KIND SRC OUT``: annotation files to and from brat and INCEpTION.
+
+``to-brat`` and ``to-inception`` read a folder of annotation files (``<doc_id>.json``,
+guidelines section 6) and write a brat collection (``.txt``, ``.ann``,
+``annotation.conf``) or UIMA CAS JSON files with their ``TypeSystem.xml``.
+``from-brat`` and ``from-inception`` read such a folder back and write annotation files,
+named after the documents; the source folder's name becomes their ``annotator``. Every
+file is checked as ``python -m bench validate`` checks it before anything is written;
+problems name the source file. What was read loosely (a discontinuous brat span, a brat
+span that belongs to no event) is logged as a warning.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from bench.contrib import brat, inception
+from bench.corpus import DataError, mention_to_json, parse_annotation, read_annotations
+from bench.schema import Document, EventMention, load_ontology
+
+log = logging.getLogger(__name__)
+
+Writer = Callable[[Document, list[EventMention], Path], list[Path]]
+Reader = Callable[[Path, Document], tuple[list[EventMention], list[str]]]
+
+
+def _export(src: Path, out: Path, documents: dict[str, Document], config: Callable[[Path], Path],
+            write: Writer) -> list[Path]:
+    annotations = read_annotations(src, documents)
+    if not annotations:
+        raise DataError([f"{src}: no annotation files (*.json)"])
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [config(out)]
+    for doc_id, mentions in sorted(annotations.items()):
+        paths += write(documents[doc_id], mentions, out)
+    return paths
+
+
+def annotation_object(doc_id: str, mentions: list[EventMention], annotator: str) -> dict:
+    """The annotation file content (guidelines section 6) for one document's mentions."""
+    events = [{k: v for k, v in mention_to_json(m).items() if k != "doc_id"} for m in mentions]
+    return {"doc_id": doc_id, "ontology_version": load_ontology().version, "annotator": annotator,
+            "events": events}
+
+
+def _import(src: Path, out: Path, documents: dict[str, Document], pattern: str, read: Reader) -> list[Path]:
+    """Read every ``pattern`` file of ``src``, validate all, then write all (or nothing)."""
+    sources = sorted(src.glob(pattern))
+    if not sources:
+        raise DataError([f"{src}: no {pattern} files"])
+    annotator, compiled, problems = src.resolve().name, {}, []
+    for path in sources:
+        if path.stem not in documents:
+            problems.append(f"{path}: unknown document id {path.stem!r}: name the file after its document "
+                            f"(seeds/<doc_id>.txt)")
+            continue
+        try:
+            mentions, notices = read(path, documents[path.stem])
+            data = annotation_object(path.stem, mentions, annotator)
+            parse_annotation(data, path, documents)
+        except DataError as err:
+            problems += err.problems
+            continue
+        for notice in notices:
+            log.warning(notice)
+        compiled[out / f"{path.stem}.json"] = data
+    if problems:
+        raise DataError(problems)
+    out.mkdir(parents=True, exist_ok=True)
+    for target, data in compiled.items():
+        target.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return list(compiled)
+
+
+def _read_cas(path: Path, document: Document) -> tuple[list[EventMention], list[str]]:
+    return inception.read_document(path, document), []
+
+
+CONVERSIONS: dict[str, Callable[[Path, Path, dict[str, Document]], list[Path]]] = {
+    "to-brat": partial(_export, config=brat.write_config, write=brat.write_document),
+    "from-brat": partial(_import, pattern="*.ann", read=brat.read_ann),
+    "to-inception": partial(_export, config=inception.write_type_system, write=inception.write_document),
+    "from-inception": partial(_import, pattern="*.json", read=_read_cas),
+}
+
+
+def convert(kind: str, src: Path, out: Path, documents: dict[str, Document]) -> list[Path]:
+    """Convert the folder ``src`` into ``out``; the paths written. Raises DataError."""
+    if kind not in CONVERSIONS:
+        raise DataError([f"unknown conversion {kind!r}: use one of {', '.join(CONVERSIONS)}"])
+    if not Path(src).is_dir():
+        raise DataError([f"{src}: not a folder"])
+    return CONVERSIONS[kind](Path(src), Path(out), documents)
