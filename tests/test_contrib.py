@@ -100,3 +100,10 @@ def test_agreement_counts_disagreements_by_type():
     assert table.loc["Contact:Statement", "only A"] == 1 and table.loc["Contact:Statement", "type differs"] == 1
     assert table.loc["Conflict:Attack", "only B"] == 1
     assert "Krippendorff's alpha" in agreement_markdown({"a": a, "b": b}, DOCS)
+
+
+def test_readme_figures_are_generated_from_the_data(capsys):
+    from bench.__main__ import main
+
+    assert main(["readme", "--check"]) == 0, "README.md is out of date: run python -m bench readme"
+    assert "up to date" in capsys.readouterr().out

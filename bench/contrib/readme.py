@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,8 @@ import pandas as pd
 from bench.contrib.agreement import agreement_markdown, load_annotation_sets, pairwise
 from bench.contrib.stats import gold_statistics_markdown
 from bench.corpus import load_documents, read_annotations
+from bench.extractors.clusterers import CLUSTERERS
+from bench.scoring.coref import coreference_scores
 from bench.schema import PROJECT_ROOT, load_ontology
 
 README = PROJECT_ROOT / "README.md"
@@ -49,8 +52,24 @@ def agreement_section() -> str:
             + against_gold.to_markdown(floatfmt=".3f"))
 
 
+def coref_section() -> str:
+    """CoNLL F1 of the clustering baselines on the gold mentions (gold triggers in, clusters out)."""
+    documents = load_documents(PROJECT_ROOT / "seeds")
+    gold = [m for ms in read_annotations(GOLD, documents).values() for m in ms]
+    mentions = [replace(m, cluster=None, arguments=tuple(replace(a, entity_id=None) for a in m.arguments))
+                for m in gold]
+    rows = []
+    for name, clusterer in CLUSTERERS.items():
+        scores = coreference_scores(gold, clusterer(mentions), documents)
+        rows.append({"baseline (on gold mentions)": name,
+                     **{setting: 100 * value["conll_f1"] for setting, value in scores.items()}})
+    return ("CoNLL F1 (%) of the baselines given the gold triggers and arguments (argument entity ids "
+            "withheld: the `arguments` baseline compares argument texts), by scope and singleton setting:\n\n"
+            + pd.DataFrame(rows).set_index("baseline (on gold mentions)").to_markdown(floatfmt=".1f"))
+
+
 SECTIONS: dict[str, Callable[[], str]] = {"ontology": ontology_section, "gold": gold_section,
-                                          "agreement": agreement_section}
+                                          "agreement": agreement_section, "coref": coref_section}
 
 
 def regenerate(text: str) -> str:
