@@ -13,8 +13,8 @@ import inspect
 import os
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
-from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
 from bench.extractors.base import ExtractorError
 
@@ -109,11 +109,13 @@ class Adapter(ABC):
     def failure(self, error: Exception) -> Failure | None:
         """How an exception raised by ``send`` counts, or None if it is not an API error."""
 
+    @abstractmethod
     async def __aenter__(self) -> Adapter:
-        return self
+        """Open a client on the running event loop (SDK clients are bound to one loop)."""
 
+    @abstractmethod
     async def __aexit__(self, *exc) -> None:
-        return None
+        """Close the client."""
 
 
 class SDKAdapter(Adapter):

@@ -80,24 +80,25 @@ class Client:
         self.stats.cache_hits += hits
         missing = [i for i, r in enumerate(results) if r is None]
         if missing:
-            with tqdm(total=len(requests), initial=hits, unit="req", disable=not self.progress,
-                      desc=f"{self.adapter.provider} {self.adapter.model}") as bar:
-                answers = asyncio.run(self._send_all([payloads[i] for i in missing], [keys[i] for i in missing], bar))
+            answers = asyncio.run(self._send_all([payloads[i] for i in missing], [keys[i] for i in missing],
+                                                 len(requests)))
             for i, answer in zip(missing, answers):
                 results[i] = answer
         return results
 
-    async def _send_all(self, payloads: list[dict], keys: list[str], bar: tqdm) -> list[Response | None]:
+    async def _send_all(self, payloads: list[dict], keys: list[str], total: int) -> list[Response | None]:
         semaphore = asyncio.Semaphore(self.concurrency)
         async with self.adapter:
-            tasks = [asyncio.ensure_future(self._send(p, k, semaphore, bar)) for p, k in zip(payloads, keys)]
-            try:
-                return await asyncio.gather(*tasks)
-            except BaseException:
-                for task in tasks:
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
-                raise
+            with tqdm(total=total, initial=total - len(payloads), unit="req", disable=not self.progress,
+                      desc=f"{self.adapter.provider} {self.adapter.model}") as bar:
+                tasks = [asyncio.ensure_future(self._send(p, k, semaphore, bar)) for p, k in zip(payloads, keys)]
+                try:
+                    return await asyncio.gather(*tasks)
+                except BaseException:
+                    for task in tasks:
+                        task.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
+                    raise
 
     async def _send(self, payload: dict, key: str, semaphore: asyncio.Semaphore, bar: tqdm) -> Response | None:
         async with semaphore:
