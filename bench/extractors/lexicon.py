@@ -27,10 +27,12 @@ def load_yaml(name: str, folder: Path = RESOURCES) -> dict:
 class TriggerLexicon:
     """Whole-word forms, lemmas, compound heads and separable verbs of the trigger lexicon.
 
-    Each value is ``(event type, lemma, is_verb)``; lower-case keys. Entries whose
-    lemma carries a note (``übernehmen (Amt)``, ``heißen (hieß es)``) or several words
-    are restricted to their listed forms: they are not in ``lemmas``. A several-word
-    lemma with a particle (``ums Leben kommen``) is an idiom of its last word.
+    Keys are lower case. ``forms`` gives ``(event type, lemma, is_verb)``; ``lemmas`` is
+    keyed by ``(lemma, is_verb)``, since a noun and a verb may share a lower-case lemma
+    (Treffen, treffen). Entries whose lemma carries a note (``übernehmen (Amt)``,
+    ``heißen (hieß es)``) or several words are restricted to their listed forms: they are
+    not in ``lemmas``. A several-word lemma with a particle (``ums Leben kommen``) is an
+    idiom of its last word, in ``idioms``.
     """
 
     def __init__(self, entries: dict[str, list[dict]]):
@@ -38,7 +40,7 @@ class TriggerLexicon:
         self.split_forms: dict[str, list[tuple[str, str, str]]] = {}
         self._head_index: dict[str, tuple[str, str]] = {}
         self.not_compounds: set[str] = set()
-        self.lemmas: dict[str, tuple[str, str, bool]] = {}
+        self.lemmas: dict[tuple[str, bool], tuple[str, str]] = {}
         self.idioms: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
         for event_type, lemmas in entries.items():
             for entry in lemmas:
@@ -53,7 +55,7 @@ class TriggerLexicon:
                 self.not_compounds.update(w.lower() for w in entry.get("not_compounds", []))
                 words = lemma.lower().split()
                 if _PLAIN_LEMMA.match(lemma):
-                    self.lemmas.setdefault(lemma.lower(), (event_type, lemma, is_verb))
+                    self.lemmas.setdefault((lemma.lower(), is_verb), (event_type, lemma))
                 elif entry.get("particle") and words[0] == entry["particle"].lower():
                     self.idioms.setdefault(words[-1], []).append((tuple(words[:-1]), event_type, lemma))
         self._head_lengths = sorted({len(form) for form in self._head_index}, reverse=True)

@@ -8,7 +8,7 @@ import numpy as np
 from bench.schema import Document, EventMention
 from bench.scoring.intervals import bootstrap_interval, paired_bootstrap
 from bench.scoring.match import NO_MATCH
-from bench.scoring.metrics import (LEVELS, MODES, SEMEVAL_MODES, Outcome, Units, Vocabulary, counts_entry,
+from bench.scoring.metrics import (LEVELS, MODES, SEMEVAL_MODES, Outcome, Units, counts_entry,
                                    match_level, prf, semeval_trigger_scores, tables)
 
 __all__ = ["LEVELS", "MODES", "SEMEVAL_MODES", "score", "unit_counts", "matched_trigger_types", "match_status",
@@ -18,10 +18,9 @@ __all__ = ["LEVELS", "MODES", "SEMEVAL_MODES", "score", "unit_counts", "matched_
 
 def _outcomes(gold: Iterable[EventMention], predictions: Iterable[EventMention], documents: dict[str, Document],
               exclude_roles: Sequence[str], levels: Sequence[str], modes: Sequence[str]):
-    vocab, units = Vocabulary(), Units(documents)
+    units = Units(documents)
     with_arguments = any(level not in ("TI", "TC") for level in levels)
-    gold_tables = tables(gold, vocab, units, exclude_roles, with_arguments)
-    pred_tables = tables(predictions, vocab, units, exclude_roles, with_arguments)
+    vocab, gold_tables, pred_tables = tables(list(gold), list(predictions), units, exclude_roles, with_arguments)
     outcomes = {(mode, level): match_level(level, mode, gold_tables, pred_tables) for mode in modes for level in levels}
     return outcomes, vocab, units, gold_tables, pred_tables
 

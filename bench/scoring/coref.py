@@ -19,7 +19,7 @@ from sklearn.metrics import f1_score
 
 from bench.schema import Document, EventMention
 from bench.scoring.match import NO_MATCH
-from bench.scoring.metrics import Units, Vocabulary, match_level, prf, tables
+from bench.scoring.metrics import Units, match_level, prf, tables
 
 Cluster = set[Hashable]
 
@@ -75,8 +75,8 @@ def coreference_scores(gold: list[EventMention], predictions: list[EventMention]
     """Scores of the predicted clusters, or None when no prediction carries a cluster id."""
     if not any(m.cluster for m in predictions):
         return None
-    vocab, units = Vocabulary(), Units(documents)
-    outcome = match_level("TI", "exact", tables(gold, vocab, units), tables(predictions, vocab, units))
+    _, gold_tables, pred_tables = tables(gold, predictions, Units(documents))
+    outcome = match_level("TI", "exact", gold_tables, pred_tables)
     gold_ids = [("gold", i) for i in range(len(gold))]
     pred_ids = [("gold", int(p)) if p != NO_MATCH else ("pred", i) for i, p in enumerate(outcome.pred_partner)]
     result = {}
@@ -94,8 +94,7 @@ def attribute_scores(gold: list[EventMention], predictions: list[EventMention], 
                      attributes: Sequence[str]) -> dict:
     """Per attribute: accuracy and macro-F1 over triggers matched by span (exact and lenient),
     and "TC + attribute" F1 end to end. An attribute no prediction carries is reported as not predicted."""
-    vocab, units = Vocabulary(), Units(documents)
-    gold_tables, pred_tables = tables(gold, vocab, units), tables(predictions, vocab, units)
+    _, gold_tables, pred_tables = tables(gold, predictions, Units(documents))
     result = {}
     for name in attributes:
         if not any(name in m.attributes for m in predictions):

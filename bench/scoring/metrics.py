@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from bench.schema import Document, EventMention
 from bench.scoring.match import NO_MATCH, match
@@ -47,13 +48,13 @@ class Table:
 
 
 class Vocabulary:
-    """Dense integer codes for documents, types and roles, shared by gold and predictions."""
+    """Names behind the integer codes of documents, types and roles (shared by gold and predictions)."""
 
-    def __init__(self):
-        self.codes: dict[str, dict[str, int]] = {"doc": {}, "type": {}, "role": {}}
+    def __init__(self, docs, types, roles):
+        self._names = {"doc": list(docs), "type": list(types), "role": list(roles)}
 
     def names(self, kind: str) -> list[str]:
-        return list(self.codes[kind])
+        return self._names[kind]
 
 
 class Units:
@@ -81,36 +82,51 @@ class Units:
         return np.where(starts < 0, self.first[ranks] + self.n_sentences[ranks], self.first[ranks] + within)
 
 
-def tables(mentions: Iterable[EventMention], vocab: Vocabulary, units: Units, exclude_roles: Iterable[str] = (),
-           with_arguments: bool = True) -> tuple[Table, Table]:
-    """Trigger table and argument table of a list of mentions (one pass over the objects)."""
-    exclude = set(exclude_roles)
-    docs, types, roles = vocab.codes["doc"], vocab.codes["type"], vocab.codes["role"]
-    trig_rows, arg_rows = [], []
-    add_trigger, add_argument = trig_rows.append, arg_rows.append
-    for m in mentions:
-        d = docs.setdefault(m.doc_id, len(docs))
-        t = types.setdefault(m.type, len(types))
-        ts, te = m.trigger.start, m.trigger.end
-        if ts is None or ts < 0:
-            ts = te = -1
-        add_trigger((d, t, ts, te))
-        if with_arguments:
-            for a in m.arguments:
-                if a.role not in exclude:
-                    s, e = a.span.start, a.span.end
-                    if s is None or s < 0:
-                        s = e = -1
-                    add_argument((d, t, roles.setdefault(a.role, len(roles)), ts, te, s, e))
-    trig = np.array(trig_rows, dtype=np.int64).reshape(-1, 4)
-    arg = np.array(arg_rows, dtype=np.int64).reshape(-1, 7)
-    rank_of_doc = np.array([units.rank[name] for name in docs] or [0], dtype=np.int64)
-    trig_table = Table({"doc": trig[:, 0], "type": trig[:, 1], "t_start": trig[:, 2], "t_end": trig[:, 3],
-                        "unit": units.of(rank_of_doc[trig[:, 0]], trig[:, 2])})
-    arg_table = Table({"doc": arg[:, 0], "type": arg[:, 1], "role": arg[:, 2], "t_start": arg[:, 3],
-                       "t_end": arg[:, 4], "a_start": arg[:, 5], "a_end": arg[:, 6],
-                       "unit": units.of(rank_of_doc[arg[:, 0]], arg[:, 3])})
-    return trig_table, arg_table
+def _offset(span) -> int:
+    return -1 if span.start is None or span.start < 0 else span.start
+
+
+def _columns(mentions: Sequence[EventMention], exclude: set[str], with_arguments: bool) -> dict[str, list]:
+    """Plain Python columns of one side, gathered with comprehensions (the slow part: kept lean)."""
+    columns = {"doc": [m.doc_id for m in mentions], "type": [m.type for m in mentions],
+               "t_start": [_offset(m.trigger) for m in mentions],
+               "t_end": [m.trigger.end if _offset(m.trigger) >= 0 else -1 for m in mentions]}
+    arguments = [(i, a) for i, m in enumerate(mentions) for a in m.arguments if a.role not in exclude] \
+        if with_arguments else []
+    columns["arg_of"] = [i for i, _ in arguments]
+    columns["role"] = [a.role for _, a in arguments]
+    columns["a_start"] = [_offset(a.span) for _, a in arguments]
+    columns["a_end"] = [a.span.end if _offset(a.span) >= 0 else -1 for _, a in arguments]
+    return columns
+
+
+def tables(gold: Sequence[EventMention], predictions: Sequence[EventMention], units: Units,
+           exclude_roles: Iterable[str] = (), with_arguments: bool = True
+           ) -> tuple[Vocabulary, tuple[Table, Table], tuple[Table, Table]]:
+    """Trigger and argument tables of both sides, with one shared coding of names."""
+    sides = [_columns(gold, set(exclude_roles), with_arguments),
+             _columns(predictions, set(exclude_roles), with_arguments)]
+    codes, names = {}, {}
+    for kind in ("doc", "type", "role"):
+        values = np.array(sides[0][kind] + sides[1][kind], dtype=object)
+        coded, uniques = pd.factorize(values) if len(values) else (np.zeros(0, np.int64), [])
+        codes[kind] = (coded[:len(sides[0][kind])], coded[len(sides[0][kind]):])
+        names[kind] = list(uniques)
+    rank = np.array([units.rank[d] for d in names["doc"]] or [0], dtype=np.int64)
+    result = []
+    for side, columns in enumerate(sides):
+        doc, etype = codes["doc"][side].astype(np.int64), codes["type"][side].astype(np.int64)
+        t_start, t_end = (np.array(columns[k], dtype=np.int64) for k in ("t_start", "t_end"))
+        parent = np.array(columns["arg_of"], dtype=np.int64)
+        trig = Table({"doc": doc, "type": etype, "t_start": t_start, "t_end": t_end,
+                      "unit": units.of(rank[doc], t_start)})
+        arg = Table({"doc": doc[parent], "type": etype[parent], "role": codes["role"][side].astype(np.int64),
+                     "t_start": t_start[parent], "t_end": t_end[parent],
+                     "a_start": np.array(columns["a_start"], dtype=np.int64),
+                     "a_end": np.array(columns["a_end"], dtype=np.int64),
+                     "unit": units.of(rank[doc[parent]], t_start[parent])})
+        result.append((trig, arg))
+    return Vocabulary(names["doc"], names["type"], names["role"]), result[0], result[1]
 
 
 @dataclass

@@ -1,0 +1,326 @@
+"""The spaCy extractor on hand-written sentences (never the test articles).
+
+Two kinds of test: a real spaCy pipeline (the stand-in ../shared/models/de_ud_sm, or
+$BENCH_SPACY_MODEL) parses the sentences; and parse trees written by hand in both label
+schemes (TIGER, as spaCy's official German pipelines give, and Universal Dependencies),
+so that both label mappings are tested whatever model is installed.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+import spacy
+from conftest import make_document
+from hydra import compose, initialize_config_dir
+from hydra.utils import instantiate
+from spacy.tokens import Doc
+
+from bench.extractors.base import ExtractorError
+from bench.extractors.lexicon import TriggerLexicon
+from bench.extractors.rules import RulesExtractor
+from bench.extractors.spacy_extractor import FUNCTIONS, LABELS, SpacyExtractor, detect_scheme
+from bench.schema import PROJECT_ROOT, load_ontology
+
+STAND_IN = PROJECT_ROOT.parent / "shared" / "models" / "de_ud_sm"
+VOCAB = spacy.blank("de").vocab
+
+
+def found(mentions) -> dict:
+    return {(m.type, m.trigger.text): {(a.role, a.span.text) for a in m.arguments} for m in mentions}
+
+
+# --- a real pipeline ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def model() -> str:
+    model = os.environ.get("BENCH_SPACY_MODEL") or str(STAND_IN)
+    if not os.environ.get("BENCH_SPACY_MODEL") and not STAND_IN.exists():
+        pytest.fail(f"no spaCy model to test with: the stand-in {STAND_IN} does not exist and BENCH_SPACY_MODEL "
+                    "is not set; set it to an installed German pipeline (python -m spacy download "
+                    "de_core_news_sm) or a pipeline folder")
+    return model
+
+
+@pytest.fixture(scope="module")
+def extractor(model) -> SpacyExtractor:
+    extractor = SpacyExtractor(model=model)
+    try:
+        assert extractor.nlp.lang == "de"
+    except ExtractorError as err:
+        pytest.fail(f"the test model cannot be loaded: {err}")
+    return extractor
+
+
+def extract(extractor, text: str) -> dict:
+    return found(extractor.extract(make_document("x", text)))
+
+
+def test_the_label_scheme_is_detected_from_the_parser(extractor):
+    labels = extractor.nlp.get_pipe("parser").labels
+    assert extractor.scheme == ("tiger" if "sb" in labels else "ud")
+    assert extractor.run_info()["label_scheme"] == extractor.scheme
+
+
+def test_active_voice(extractor):
+    assert extract(extractor, "Russland hat die Ukraine angegriffen.") == {
+        ("Conflict:Attack", "angegriffen"): {("Attacker", "Russland"), ("Target", "Ukraine")}}
+
+
+def test_passive_voice_turns_subject_and_agent_phrase_around(extractor):
+    assert extract(extractor, "Kiew wurde von russischen Truppen mit Raketen beschossen.") == {
+        ("Conflict:Attack", "beschossen"): {("Target", "Kiew"), ("Attacker", "Truppen"), ("Instrument", "Raketen")}}
+
+
+def test_passive_von_phrase_with_a_role_of_its_own(extractor):
+    assert extract(extractor, "Die Truppen wurden von Belarus nach Kursk verlegt.") == {
+        ("Movement:Transport", "verlegt"): {("Artifact", "Truppen"), ("Origin", "Belarus"), ("Destination", "Kursk")}}
+
+
+def test_von_phrase_is_the_speaker_only_in_the_passive(extractor):
+    assert extract(extractor, "Der Plan wurde von Scholz angekündigt.") == {
+        ("Contact:Statement", "angekündigt"): {("Speaker", "Scholz")}}
+    assert extract(extractor, "Die Reporterin berichtete von Afghanistan.") == {
+        ("Contact:Statement", "berichtete"): {("Speaker", "Reporterin")}}
+
+
+def test_separable_verb_apposition_time_and_place(extractor):
+    mentions = extractor.extract(make_document(
+        "x", "US-Außenminister Antony Blinken kündigte am Mittwoch in Brüssel eine harte Antwort an."))
+    assert found(mentions) == {("Contact:Statement", "kündigte"): {
+        ("Speaker", "Antony Blinken"), ("Time", "Mittwoch"), ("Place", "Brüssel")}}
+    types = {a.role: a.entity_type for a in mentions[0].arguments}
+    assert types["Speaker"] == "PER" and types["Time"] == "TIME"
+
+
+def test_separable_verb_without_its_particle_is_no_trigger(extractor):
+    assert ("Conflict:Attack", "griff") not in extract(extractor, "Er griff zum Telefon.")
+
+
+def test_separable_verb_is_found_by_its_lemma_joined_with_the_particle(extractor):
+    # "kam" is no listed split form of ankommen: only lemma + particle can find it
+    assert extract(extractor, "Die Soldaten kamen am Montag in Kursk an.")[("Movement:Transport", "kamen")] >= {
+        ("Time", "Montag"), ("Destination", "Kursk")}
+    assert extract(extractor, "Die Soldaten kamen am Montag in Kursk.") == {}
+    assert ("Life:Die", "kamen") in extract(extractor, "Bei dem Angriff kamen drei Menschen ums Leben.")
+
+
+def test_coordination_gives_one_argument_per_conjunct(extractor):
+    assert extract(extractor, "Frankreich und Deutschland unterzeichneten in Paris ein Abkommen.") == {
+        ("Contact:Agreement", "unterzeichneten"): {
+            ("Participant", "Frankreich"), ("Participant", "Deutschland"), ("Place", "Paris")}}
+
+
+def test_full_extent_gives_the_subtree(extractor, model):
+    text = "Der Präsident reiste am Montag nach Berlin."
+    assert extract(extractor, text) == {("Movement:Transport", "reiste"): {
+        ("Artifact", "Präsident"), ("Time", "Montag"), ("Destination", "Berlin")}}
+    assert extract(SpacyExtractor(model=model, full_extent=True), text) == {("Movement:Transport", "reiste"): {
+        ("Artifact", "Der Präsident"), ("Time", "Montag"), ("Destination", "Berlin")}}
+
+
+def test_offsets_stay_in_the_trigger_sentence_and_batches_agree(extractor):
+    docs = [make_document("a", "Russland hat die Ukraine angegriffen.\nDer Präsident reiste am Montag nach Berlin."),
+            make_document("b", "Kein Ereignis hier. Die Truppen wurden von Belarus nach Kursk verlegt."),
+            make_document("c", "")]
+    batch = list(extractor.extract_batch(docs))
+    assert batch == [extractor.extract(d) for d in docs]
+    assert [len(m) for m in batch] == [2, 1, 0]
+    for doc, mentions in zip(docs, batch):
+        for m in mentions:
+            assert m.doc_id == doc.id and doc.text[m.trigger.start:m.trigger.end] == m.trigger.text
+            for a in m.arguments:
+                assert doc.text[a.span.start:a.span.end] == a.span.text
+                assert doc.sentence_index(a.span.start) == doc.sentence_index(m.trigger.start)
+    assert batch[0][1].trigger.start > docs[0].sentences[0].end
+
+
+def test_a_missing_model_is_a_clear_error_with_install_advice():
+    with pytest.raises(ExtractorError, match="python -m spacy download de_core_news_sm"):
+        SpacyExtractor(model="de_core_news_no_such_model").extract(make_document("x", "Russland griff an."))
+    with pytest.raises(ExtractorError, match="cannot load the spaCy model"):
+        SpacyExtractor(model="no/such/folder").extract(make_document("x", "Russland griff an."))
+
+
+@pytest.mark.parametrize("bad", [{"batch_size": 0}, {"n_process": "2"}, {"label_scheme": "stanford"}, {"model": ""}])
+def test_bad_parameters_are_clear_errors(bad):
+    with pytest.raises(ExtractorError, match="extractor\\."):
+        SpacyExtractor(**bad)
+
+
+def test_the_config_builds_the_extractor(model):
+    with initialize_config_dir(config_dir=str(PROJECT_ROOT / "configs"), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=["extractor=spacy", f"extractor.model={model}"])
+    built = instantiate(cfg.extractor)
+    assert isinstance(built, SpacyExtractor) and built.model == model and built.full_extent is False
+
+
+# --- hand-made parse trees in both label schemes ------------------------------------
+
+def parse(table: str, scheme: str, entities: dict[str, str]) -> Doc:
+    """A Doc from rows "word lemma POS tiger_head tiger_dep ud_head ud_dep [morph]" (heads: token
+    indices), with the head and label columns of ``scheme``, and entities by their words."""
+    column = 3 if scheme == "tiger" else 5
+    rows = [(r[0], r[1], r[2], r[column], r[column + 1], *r[7:]) for r in map(str.split, table.strip().splitlines())]
+    words = [r[0] for r in rows]
+    ents = ["O"] * len(words)
+    for name, label in entities.items():
+        parts = name.split()
+        first = next(i for i in range(len(words)) if words[i:i + len(parts)] == parts)
+        ents[first:first + len(parts)] = [f"B-{label}"] + [f"I-{label}"] * (len(parts) - 1)
+    return Doc(VOCAB, words=words, spaces=[i + 1 < len(words) and rows[i + 1][2] != "PUNCT" for i in range(len(rows))],
+               lemmas=[r[1] for r in rows], pos=[r[2] for r in rows], heads=[int(r[3]) for r in rows],
+               deps=[r[4] for r in rows], morphs=[r[5] if len(r) > 5 else "" for r in rows], ents=ents)
+
+
+TREES = {  # entities, rows "word lemma POS tiger_head tiger_dep ud_head ud_dep [morph]", expected mentions
+    "active": ({"Russland": "LOC", "Ukraine": "LOC"}, """
+Russland         Russland         PROPN  1 sb     4 nsubj
+hat              haben            AUX    1 ROOT   4 aux
+die              der              DET    3 nk     3 det          PronType=Art
+Ukraine          Ukraine          PROPN  4 oa     4 obj
+angegriffen      angreifen        VERB   1 oc     4 ROOT         VerbForm=Part
+.                .                PUNCT  1 punct  4 punct""",
+        {("Conflict:Attack", "angegriffen"): {("Attacker", "Russland"), ("Target", "Ukraine")}}),
+    "passive": ({"Kiew": "LOC"}, """
+Kiew             Kiew             PROPN  1 sb     7 nsubj:pass
+wurde            werden           AUX    1 ROOT   7 aux:pass
+von              von              ADP    7 sbp    4 case
+russischen       russisch         ADJ    4 nk     4 amod
+Truppen          Truppe           NOUN   2 nk     7 obl:agent
+mit              mit              ADP    7 mo     6 case
+Raketen          Rakete           NOUN   5 nk     7 obl
+beschossen       beschießen       VERB   1 oc     7 ROOT         VerbForm=Part
+.                .                PUNCT  1 punct  7 punct""",
+        {("Conflict:Attack", "beschossen"): {("Attacker", "Truppen"), ("Instrument", "Raketen"),
+                                             ("Target", "Kiew")}}),
+    "separable verb and apposition": ({"Antony Blinken": "PER", "Brüssel": "LOC"}, """
+US-Außenminister US-Außenminister NOUN   3 sb     3 nsubj
+Antony           Antony           PROPN  2 pnc    0 appos
+Blinken          Blinken          PROPN  0 nk     1 flat:name
+kündigte         kündigen         VERB   3 ROOT   3 ROOT
+am               an               ADP    3 mo     5 case
+Mittwoch         Mittwoch         NOUN   4 nk     3 obl
+in               in               ADP    3 mo     7 case
+Brüssel          Brüssel          PROPN  6 nk     3 obl
+eine             ein              DET    9 nk     9 det          PronType=Art
+Antwort          Antwort          NOUN   3 oa     3 obj
+an               an               ADP    3 svp    3 compound:prt
+.                .                PUNCT  3 punct  3 punct""",
+        {("Contact:Statement", "kündigte"): {("Place", "Brüssel"), ("Speaker", "Antony Blinken"),
+                                             ("Time", "Mittwoch")}}),
+    "coordination": ({"Russland": "LOC", "Nordkorea": "LOC"}, """
+Russland         Russland         PROPN  3 sb     3 nsubj
+und              und              CCONJ  0 cd     2 cc
+Nordkorea        Nordkorea        PROPN  1 cj     0 conj
+unterzeichneten  unterzeichnen    VERB   3 ROOT   3 ROOT
+ein              ein              DET    5 nk     5 det          PronType=Art
+Abkommen         Abkommen         NOUN   3 oa     3 obj
+.                .                PUNCT  3 punct  3 punct""",
+        {("Contact:Agreement", "unterzeichneten"): {("Participant", "Nordkorea"), ("Participant", "Russland")}}),
+    "dative": ({"Polen": "LOC", "Ukraine": "LOC"}, """
+Polen            Polen            PROPN  1 sb     1 nsubj
+lieferte         liefern          VERB   1 ROOT   1 ROOT
+der              der              DET    3 nk     3 det          PronType=Art
+Ukraine          Ukraine          PROPN  1 da     1 iobj
+Panzer           Panzer           NOUN   1 oa     1 obj
+.                .                PUNCT  1 punct  1 punct""",
+        {("Transaction:Transfer-Ownership", "lieferte"): {("Artifact", "Panzer"), ("Giver", "Polen"),
+                                                          ("Recipient", "Ukraine")}}),
+    "relative clause": ({"Borrell": "PER", "Kiew": "LOC", "Selenskyj": "PER"}, """
+Borrell          Borrell          PROPN  7 sb     7 nsubj
+,                ,                PUNCT  0 punct  5 punct
+der              der              PRON   5 sb     5 nsubj        PronType=Rel
+nach             nach             ADP    5 mo     4 case
+Kiew             Kiew             PROPN  3 nk     5 obl
+reiste           reisen           VERB   0 rc     0 acl:relcl
+,                ,                PUNCT  0 punct  5 punct
+traf             treffen          VERB   7 ROOT   7 ROOT
+Selenskyj        Selenskyj        PROPN  7 oa     7 obj
+.                .                PUNCT  7 punct  7 punct""",
+        {("Movement:Transport", "reiste"): {("Artifact", "Borrell"), ("Destination", "Kiew")},
+         ("Contact:Meet", "traf"): {("Entity", "Borrell"), ("Entity", "Selenskyj")}}),
+    "coordinated verbs share a subject": ({"Russland": "LOC", "Charkiw": "LOC"}, """
+Russland         Russland         PROPN  1 sb     1 nsubj
+griff            greifen          VERB   1 ROOT   1 ROOT
+Charkiw          Charkiw          PROPN  1 oa     1 obj
+an               an               ADP    1 svp    1 compound:prt
+und              und              CCONJ  1 cd     5 cc
+zerstörte        zerstören        VERB   4 cj     1 conj
+Häuser           Haus             NOUN   5 oa     5 obj
+.                .                PUNCT  1 punct  1 punct""",
+        {("Conflict:Attack", "griff"): {("Attacker", "Russland"), ("Target", "Charkiw")},
+         ("Conflict:Attack", "zerstörte"): {("Attacker", "Russland"), ("Target", "Häuser")}}),
+    "noun trigger with genitive": ({"Russlands": "LOC", "Charkiw": "LOC"}, """
+Der              der              DET    1 nk     1 det          PronType=Art
+Angriff          Angriff          NOUN   5 sb     5 nsubj
+Russlands        Russland         PROPN  1 ag     1 nmod         Case=Gen
+auf              auf              ADP    1 mnr    4 case
+Charkiw          Charkiw          PROPN  3 nk     1 nmod
+scheiterte       scheitern        VERB   5 ROOT   5 ROOT
+.                .                PUNCT  5 punct  5 punct""",
+        {("Conflict:Attack", "Angriff"): {("Attacker", "Russlands"), ("Target", "Charkiw")}}),
+    "attributive participle": ({"Polen": "LOC"}, """
+Die              der              DET    4 nk     4 det          PronType=Art
+von              von              ADP    3 sbp    2 case
+Polen            Polen            PROPN  1 nk     3 obl
+gelieferten      geliefert        ADJ    4 nk     4 amod
+Panzer           Panzer           NOUN   5 sb     6 nsubj
+sind             sein             AUX    5 ROOT   6 cop
+alt              alt              ADJ    5 pd     6 ROOT
+.                .                PUNCT  5 punct  6 punct""",
+        {("Transaction:Transfer-Ownership", "gelieferten"): {("Artifact", "Panzer"), ("Giver", "Polen")}}),
+}
+
+
+def tree(case: str, scheme: str) -> Doc:
+    entities, table, _ = TREES[case]
+    return parse(table, scheme, entities)
+
+
+@pytest.mark.parametrize("scheme", ["tiger", "ud"])
+@pytest.mark.parametrize("case", list(TREES))
+def test_both_label_schemes_give_the_same_events(case, scheme):
+    doc = tree(case, scheme)
+    assert detect_scheme(t.dep_ for t in doc) == scheme
+    assert found(SpacyExtractor(label_scheme=scheme).doc_mentions(doc, "x")) == TREES[case][2]
+
+
+def test_label_scheme_auto_reads_a_hand_made_doc_and_offsets_shift():
+    mentions = SpacyExtractor().doc_mentions(tree("passive", "tiger"), "x", offset=100)
+    assert found(mentions) == TREES["passive"][2]
+    assert mentions[0].trigger.start == 100 + len("Kiew wurde von russischen Truppen mit Raketen ")
+
+
+def test_wrong_scheme_finds_the_trigger_but_no_arguments():
+    assert found(SpacyExtractor(label_scheme="ud").doc_mentions(tree("active", "tiger"), "x")) == {
+        ("Conflict:Attack", "angegriffen"): set()}
+
+
+def test_full_extent_on_a_hand_made_tree():
+    mentions = SpacyExtractor(full_extent=True, label_scheme="tiger").doc_mentions(tree("passive", "tiger"), "x")
+    assert found(mentions) == {("Conflict:Attack", "beschossen"): {
+        ("Target", "Kiew"), ("Attacker", "russischen Truppen"), ("Instrument", "Raketen")}}
+
+
+def test_label_tables_map_to_known_functions_and_entity_types():
+    for table in LABELS["schemes"].values():
+        assert set(table.values()) <= FUNCTIONS
+    assert set(LABELS["entity_labels"].values()) <= set(load_ontology().entity_types)
+
+
+def test_detect_scheme():
+    assert detect_scheme(["sb", "oa", "nk", "ROOT", "punct"]) == "tiger"
+    assert detect_scheme(["nsubj", "obj", "ROOT", "punct"]) == "ud"
+    assert detect_scheme(["ROOT", "punct"]) is None
+
+
+def test_the_trigger_lexicon_is_shared_with_the_rules_extractor():
+    lexicon = SpacyExtractor().lexicon
+    assert type(lexicon) is TriggerLexicon and isinstance(RulesExtractor().lexicon, TriggerLexicon)
+    assert lexicon.lemmas[("ankündigen", True)] == ("Contact:Statement", "ankündigen")
+    assert lexicon.lemmas[("treffen", True)][0] == lexicon.lemmas[("treffen", False)][0] == "Contact:Meet"
+    assert lexicon.compound_head("drohnenangriffe") == ("Conflict:Attack", "Angriff")
+    assert lexicon.compound_head("wahlkampf") is None          # listed as not a compound of Kampf
+    assert ("übernehmen", True) not in lexicon.lemmas          # "übernehmen (Amt)": its forms only
+    assert lexicon.idioms["kommen"] == [(("ums", "leben"), "Life:Die", "ums Leben kommen")]
