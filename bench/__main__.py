@@ -139,15 +139,17 @@ def _agree(args: list[str]) -> int:
 
 def _annotate(args: list[str]) -> int:
     from bench.contrib.authoring import compile_folder
-    from bench.harness import load_data
+    from bench.corpus import load_documents
+    from bench.harness import project_path
 
     parser = argparse.ArgumentParser(prog="python -m bench annotate")
     sub = parser.add_subparsers(dest="action", required=True)
     comp = sub.add_parser("compile", help="authoring files (no offsets) -> annotation files")
     comp.add_argument("src", type=Path, help="an authoring file or a folder of them")
     comp.add_argument("--out", type=Path, default=PROJECT_ROOT / "annotations" / "gold")
+    comp.add_argument("overrides", nargs="*", metavar="key=value", help="config overrides, e.g. data=dev")
     options = parser.parse_args(args)
-    documents, _ = load_data(_compose([]).data)
+    documents = load_documents(project_path(_compose(options.overrides).data.documents_dir))
     for path in compile_folder(options.src, options.out, documents):
         print(f"wrote {path}")
     return 0

@@ -8,18 +8,30 @@ from bench.corpus import DataError, load_documents, read_annotation_file, read_j
 from bench.schema import PROJECT_ROOT
 
 
-def shipped_annotation_files() -> list[Path]:
-    """The gold and every annotation pass in the repository."""
+def shipped_annotation_sets() -> list[tuple[list[Path], Path]]:
+    """(annotation files, their documents folder): the gold and every pass of the seed articles,
+    and the development set."""
     root = PROJECT_ROOT / "annotations"
-    return sorted((root / "gold").glob("*.json")) + sorted((root / "passes").glob("*/*.json"))
+    seeds = sorted((root / "gold").glob("*.json")) + sorted((root / "passes").glob("*/*.json"))
+    sets = [(seeds, PROJECT_ROOT / "seeds")]
+    if (root / "dev" / "gold").is_dir():
+        sets.append((sorted((root / "dev" / "gold").glob("*.json")), root / "dev" / "docs"))
+    return sets
 
 
 def validate(paths: list[Path], documents_dir: Path = PROJECT_ROOT / "seeds") -> int:
     """Exit status 0 and a summary line when all is well; 1 and one line per problem otherwise."""
-    documents = load_documents(documents_dir)
+    if not paths:
+        statuses = [_validate_files(files, folder) for files, folder in shipped_annotation_sets()]
+        return max(statuses)
     files = []
-    for path in paths or shipped_annotation_files():
+    for path in paths:
         files += sorted(path.glob("*.json")) + sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    return _validate_files(files, documents_dir)
+
+
+def _validate_files(files: list[Path], documents_dir: Path) -> int:
+    documents = load_documents(documents_dir)
     if not files:
         print("error: no annotation files to validate", file=sys.stderr)
         return 1
