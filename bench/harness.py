@@ -134,7 +134,8 @@ def write_result(results_dir: Path, name: str, config: dict, predictions: Sequen
         (staging / "config.yaml").write_text(OmegaConf.to_yaml(OmegaConf.create(redacted(config))), encoding="utf-8")
         write_jsonl(predictions, staging / "predictions.jsonl")
         (staging / "scores.json").write_text(json.dumps(scores, indent=1, ensure_ascii=False), encoding="utf-8")
-        (staging / "table.md").write_text(f"# {name}\n\n" + headline_markdown(scores), encoding="utf-8")
+        cross = " (cross-validated by document)" if "cross_validated" in scores else ""
+        (staging / "table.md").write_text(f"# {name}{cross}\n\n" + headline_markdown(scores), encoding="utf-8")
         (staging / "run.json").write_text(json.dumps(run_info, indent=1, ensure_ascii=False), encoding="utf-8")
         for attempt in range(1000):
             final = group / (stamp if attempt == 0 else f"{stamp}-{attempt}")
@@ -264,6 +265,9 @@ def report(name: str, scores: dict, folder: Path, print_table: bool = True) -> N
     if print_table:
         print(f"{name}: {scores['counts']['gold_mentions']} gold mentions, "
               f"{scores['counts']['predicted_mentions']} predicted, {scores['counts']['documents']} documents scored")
+        if "cross_validated" in scores:
+            print(f"cross-validated by document: {len(scores['cross_validated']['folds'])} folds, each document "
+                  f"extracted by a model fitted on other documents only")
         print(headline_text(scores))
     print(f"results: {folder}")
     sys.stdout.flush()
