@@ -87,3 +87,15 @@ def test_html_escapes_document_and_model_text(tmp_path):
     page = run_report(run, gold, {"d": doc})
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<b>evil</b>" not in page and "&lt;b&gt;evil&lt;/b&gt;" in page
+
+
+def test_compare_shows_coreference_and_attributes_beside_extraction(tmp_path):
+    done = bench("run", "extractor=rules", "scoring.coref=true", "clusterer=lemma", f"results_dir={tmp_path}",
+                 "scoring.bootstrap_samples=0", "print_table=false")
+    assert done.returncode == 0, done.stderr
+    compared = bench("compare", f"results_dir={tmp_path}", "--samples", "100")
+    assert compared.returncode == 0, compared.stderr
+    assert "CoNLL F1 cross_document/with_singletons" in compared.stdout
+    assert "not predicted" in compared.stdout           # the rules extractor gives no attributes
+    [out] = list((tmp_path / "comparisons").iterdir())
+    assert (out / "coref_attributes.csv").read_text().startswith("run,CoNLL F1 within_document/with_singletons")

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.reports import html, plots
-from bench.reports.leaderboard import leaderboard_frame, readable, significance_frame
+from bench.reports.leaderboard import coref_attribute_frame, leaderboard_frame, readable, significance_frame
 from bench.reports.runs import latest_runs, load_runs, sweep_runs
 
 
@@ -30,6 +30,11 @@ def compare(folders: list[Path], results_dir: Path, data_cfg, out_dir: Path | No
                        f"({mode} spans): P, R, F1 (%) with 95% bootstrap intervals.", label=f"tab:bench-{mode}")
         f1_only = shown[[c for c in shown.columns if c.endswith(" F1")]]
         markdown.append(f"**{mode} spans**: F1 (%) with 95% bootstrap interval\n\n" + f1_only.to_markdown())
+    extras = coref_attribute_frame(runs)
+    if extras is not None:
+        extras.to_csv(out / "coref_attributes.csv")
+        markdown.append("**Event coreference and attributes** (scoring.coref=true; CoNLL F1 and accuracy over "
+                        "triggers matched by span, %)\n\n" + extras.to_markdown())
     leaderboard_md = "\n\n".join(markdown) + "\n"
     if len(runs) > 1:
         significance = significance_frame(runs, gold, documents, samples=samples)

@@ -23,6 +23,26 @@ def leaderboard_frame(runs: list[Run], mode: str = "exact") -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("run")
 
 
+def coref_attribute_frame(runs: list[Run]) -> pd.DataFrame | None:
+    """CoNLL F1 per coreference setting and accuracy per attribute (exact spans), for runs scored with
+    ``scoring.coref=true``; "not predicted" where the extractor gave none."""
+    rows = []
+    for run in runs:
+        if "coreference" not in run.scores:
+            continue
+        row = {"run": run.label}
+        coref = run.scores["coreference"]
+        for setting in ("within_document/with_singletons", "cross_document/with_singletons",
+                        "cross_document/without_singletons"):
+            row[f"CoNLL F1 {setting}"] = (f"{100 * coref[setting]['conll_f1']:.1f}" if isinstance(coref, dict)
+                                          else "not predicted")
+        for name, entry in run.scores["attributes"].items():
+            row[f"{name} acc."] = (f"{100 * entry['exact']['accuracy']:.1f}" if isinstance(entry, dict)
+                                   else "not predicted")
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("run") if rows else None
+
+
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """F1 with its interval in one cell: ``61.2 [55.0-66.1]``."""
     out = pd.DataFrame(index=frame.index)
