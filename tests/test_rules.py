@@ -91,3 +91,15 @@ def test_resources_use_only_ontology_types_and_roles():
 def test_bad_window_is_a_clear_error():
     with pytest.raises(ExtractorError, match="extractor.window must be a positive whole number"):
         RulesExtractor(window=0)
+
+
+@pytest.mark.parametrize("text, trigger, expected", [
+    ("Russland hat Kiew nicht angegriffen.", "angegriffen", {"polarity": "negative", "tense": "past"}),
+    ("Die Regierung will Panzer liefern.", "liefern", {"modality": "other", "tense": "unspecified"}),
+    ("Der Präsident wird im Januar sein Amt antreten.", "antreten", {"modality": "other", "tense": "future"}),
+    ("Die Armee wurde gestern angegriffen.", "angegriffen", {"modality": "asserted", "tense": "past"}),
+])
+def test_attributes_from_clause_cues(rules, text, trigger, expected):
+    [m] = [m for m in rules.extract(make_document("x", text)) if m.trigger.text == trigger]
+    assert {k: m.attributes[k] for k in expected} == expected
+    assert m.attributes["genericity"] == "specific"

@@ -110,6 +110,7 @@ class RulesExtractor(Extractor):
         self.clause_openers = set(rules["clause_openers"])
         self.idiom_nouns = {w.lower() for w in rules["idiom_nouns"]}
         self.name_only_roles = set(rules["name_only_roles"])
+        self.attribute_cues = {kind: {str(w).lower() for w in words} for kind, words in rules["attribute_cues"].items()}
         self.roles = {t: set(spec["roles"]) for t, spec in load_ontology().event_types.items()}
 
     # --- documents ---------------------------------------------------------------
@@ -126,8 +127,22 @@ class RulesExtractor(Extractor):
                 token = tokens[trigger.index]
                 mentions.append(EventMention(
                     doc_id=document.id, type=trigger.type, trigger=Span(token.start, token.end, token.text),
-                    arguments=tuple(self._arguments(trigger, tokens, phrases))))
+                    arguments=tuple(self._arguments(trigger, tokens, phrases)),
+                    attributes=self._attributes(trigger, tokens)))
         return mentions
+
+    def _attributes(self, trigger: Trigger, tokens: list[Token]) -> dict[str, str]:
+        """ACE attributes from cue words in the trigger's clause (defaults: positive, asserted,
+        specific, and past: news mostly reports what has happened)."""
+        left, right = self._clause(tokens, trigger.index)
+        words = {t.lower for t in tokens[left:right + 1]}
+        cues = self.attribute_cues
+        future = bool(words & cues["future"]) and not words & {"wurde", "wurden", "worden"}
+        return {"polarity": "negative" if words & cues["negation"] else "positive",
+                "modality": "other" if future or words & cues["irrealis"] else "asserted",
+                "genericity": "specific",
+                "tense": "future" if future else "past" if words & cues["past"] else
+                "unspecified" if words & cues["irrealis"] else "past"}
 
     # --- phrases: names and nouns, gazetteer-free ---------------------------------
 
