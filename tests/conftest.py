@@ -1,6 +1,9 @@
 """Shared fixtures: the shipped documents and a small builder of hand-made mentions."""
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
+
 import pytest
 
 from bench.corpus import load_documents, split_sentences
@@ -10,6 +13,17 @@ from bench.schema import PROJECT_ROOT, Argument, Document, EventMention, Span
 @pytest.fixture(scope="session")
 def seed_documents() -> dict[str, Document]:
     return load_documents(PROJECT_ROOT / "seeds")
+
+
+def plugin_extractor(folder: Path, package: str, source: str, name: str, config: str) -> list[str]:
+    """A user's extractor package and config file in ``folder``: the run arguments and PYTHONPATH
+    that make ``extractor=name`` find them, as a user outside the project would."""
+    (folder / package).mkdir()
+    (folder / package / "__init__.py").write_text(textwrap.dedent(source))
+    configs = folder / "configs" / "extractor"
+    configs.mkdir(parents=True)
+    (configs / f"{name}.yaml").write_text(config)
+    return [f"extractor={name}", f"hydra.searchpath=[file://{folder / 'configs'}]"]
 
 
 def make_document(doc_id: str, text: str) -> Document:

@@ -5,11 +5,11 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import plugin_extractor
 
 from bench.corpus import read_jsonl
 from bench.harness import document_folds
@@ -111,9 +111,7 @@ def test_bad_predictions_file_gives_a_clear_error_and_no_result(tmp_path):
 
 
 def test_a_user_extractor_plugs_in_with_a_class_and_a_yaml_file(tmp_path):
-    package = tmp_path / "my_extractors"
-    package.mkdir()
-    (package / "__init__.py").write_text(textwrap.dedent('''
+    run_args = plugin_extractor(tmp_path, "my_extractors", '''
         from bench.extractors.base import Extractor
         from bench.schema import EventMention, Span
 
@@ -127,12 +125,8 @@ def test_a_user_extractor_plugs_in_with_a_class_and_a_yaml_file(tmp_path):
                     found.append(EventMention(document.id, self.event_type, Span(start, start + 5, "Krieg")))
                     start = document.text.find("Krieg", start + 1)
                 return found
-        '''))
-    configs = tmp_path / "configs" / "extractor"
-    configs.mkdir(parents=True)
-    (configs / "krieg.yaml").write_text("_target_: my_extractors.EveryKrieg\nevent_type: Conflict:Attack\n")
-    done = bench("run", "extractor=krieg", f"hydra.searchpath=[file://{tmp_path / 'configs'}]",
-                 f"results_dir={tmp_path / 'r'}", "scoring.bootstrap_samples=0",
+        ''', "krieg", "_target_: my_extractors.EveryKrieg\nevent_type: Conflict:Attack\n")
+    done = bench("run", *run_args, f"results_dir={tmp_path / 'r'}", "scoring.bootstrap_samples=0",
                  env={"PYTHONPATH": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     [folder] = result_folders(tmp_path / "r")

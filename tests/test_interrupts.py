@@ -5,11 +5,11 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
+from conftest import plugin_extractor
 
 from bench.reports.runs import latest_runs
 from bench.schema import PROJECT_ROOT
@@ -19,10 +19,8 @@ from test_harness import bench, result_folders
 @pytest.fixture
 def slow_extractor(tmp_path):
     """An extractor that announces it started, then takes its time: a window for the signal."""
-    package = tmp_path / "slow_pkg"
-    package.mkdir()
-    (package / "__init__.py").write_text(textwrap.dedent('''
-        import sys, time
+    return plugin_extractor(tmp_path, "slow_pkg", '''
+        import time
         from bench.extractors.base import Extractor
 
         class Slow(Extractor):
@@ -30,11 +28,7 @@ def slow_extractor(tmp_path):
                 print("extracting", flush=True)
                 time.sleep(60)
                 return []
-        '''))
-    configs = tmp_path / "configs" / "extractor"
-    configs.mkdir(parents=True)
-    (configs / "slow.yaml").write_text("_target_: slow_pkg.Slow\n")
-    return tmp_path
+        ''', "slow", "_target_: slow_pkg.Slow\n")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
@@ -45,10 +39,9 @@ def test_interrupted_run_leaves_earlier_results_untouched(sig, slow_extractor, t
     assert earlier.returncode == 0
     before = {p: (p / "scores.json").read_bytes() for p in result_folders(results)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench", "run", "extractor=slow", f"results_dir={results}",
-         f"hydra.searchpath=[file://{slow_extractor / 'configs'}]"],
+        [sys.executable, "-m", "bench", "run", *slow_extractor, f"results_dir={results}"],
         cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(slow_extractor)})
+        env={**os.environ, "PYTHONPATH": str(tmp_path)})
     assert process.stdout.readline().strip() == "extracting"
     time.sleep(0.2)
     process.send_signal(sig)
