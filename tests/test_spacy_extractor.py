@@ -17,7 +17,7 @@ from hydra.utils import instantiate
 from spacy.tokens import Doc
 
 from bench.extractors.base import ExtractorError
-from bench.extractors.lexicon import TriggerLexicon
+from bench.extractors.lexicon import TriggerLexicon, is_title
 from bench.extractors.rules import RulesExtractor
 from bench.extractors.spacy_extractor import FUNCTIONS, LABELS, SpacyExtractor, detect_scheme
 from bench.schema import PROJECT_ROOT, load_ontology
@@ -153,6 +153,78 @@ def test_the_config_builds_the_extractor(model):
         cfg = compose(config_name="config", overrides=["extractor=spacy", f"extractor.model={model}"])
     built = instantiate(cfg.extractor)
     assert isinstance(built, SpacyExtractor) and built.model == model and built.full_extent is False
+
+
+# --- readings that survive a weak parser (real pipeline) -----------------------------
+
+S, T, M, E = "Contact:Statement", "Movement:Transport", "Transaction:Transfer-Money", "Personnel:End-Position"
+READINGS = [  # sentence, the mentions expected in it; the id names the behaviour
+    pytest.param("Am Dienstag traf sich Papst Leo mit Bundeskanzlerin Anna Berger in Rom.", {("Contact:Meet", "traf"): {
+        ("Entity", "Leo"), ("Entity", "Anna Berger"), ("Place", "Rom"), ("Time", "Dienstag")}},
+        id="titles left out, names in full"),
+    pytest.param("Der Vorstandssprecher Klaus Berger sagte am Montag in Hamburg, die Firma wachse.", {(S, "sagte"): {
+        ("Speaker", "Klaus Berger"), ("Time", "Montag"), ("Place", "Hamburg")}}, id="compound title"),
+    pytest.param("Die Chefin der Bahn, Anna Muster, wurde am Montag entlassen.", {(E, "entlassen"): {
+        ("Person", "Anna Muster"), ("Position", "Chefin"), ("Entity", "Bahn"), ("Time", "Montag")}},
+        id="position and entity from the title before the name"),
+    pytest.param("Der Kanzler entließ die Ministerin.", {(E, "entließ"): {("Person", "Ministerin")}},
+        id="who dismisses is no argument of End-Position"),
+    pytest.param("Bereits 1990 trat er als Bürgermeister zurück.", {(E, "trat"): {
+        ("Person", "er"), ("Position", "Bürgermeister"), ("Time", "1990")}}, id="als and a time without adverb"),
+    pytest.param("Der Präsident wurde im Mai zum Botschafter ernannt.", {("Personnel:Nominate", "ernannt"): {
+        ("Person", "Präsident"), ("Position", "Botschafter"), ("Time", "Mai")}}, id="position after zum"),
+    pytest.param("Bei dem Unglück sind am Montag in der Stadt Jena vier Menschen ums Leben gekommen.", {
+        ("Life:Die", "gekommen"): {("Victim", "Menschen"), ("Place", "Jena"), ("Time", "Montag")}},
+        id="idiom before its verb"),
+    pytest.param("Die Bewohner flohen im Sommer nach Polen.", {(T, "flohen"): {
+        ("Artifact", "Bewohner"), ("Destination", "Polen"), ("Time", "Sommer")}}, id="motion verb without object"),
+    pytest.param("Die Truppen zogen sich am Montag aus Bachmut zurück.", {(T, "zogen"): {
+        ("Artifact", "Truppen"), ("Origin", "Bachmut"), ("Time", "Montag")}}, id="reflexive motion verb"),
+    pytest.param("Russland zog seine Truppen aus Cherson zurück.", {(T, "zog"): {
+        ("Agent", "Russland"), ("Artifact", "Truppen"), ("Origin", "Cherson")}},
+        id="object hung on the particle, place deeper in the clause"),
+    pytest.param("Am Sonntag wurde in Bremen ein Polizist angeschossen und schwer verletzt.", {
+        ("Life:Injure", "verletzt"): {("Victim", "Polizist"), ("Place", "Bremen"), ("Time", "Sonntag")}},
+        id="coordinated participle shares voice and leading phrases"),
+    pytest.param("Bei einem Angriff wurden am Mittwoch in Charkiw drei Menschen verletzt.", {
+        ("Conflict:Attack", "Angriff"): {("Place", "Charkiw"), ("Time", "Mittwoch")},
+        ("Life:Injure", "verletzt"): {("Victim", "Menschen"), ("Place", "Charkiw"), ("Time", "Mittwoch")}},
+        id="noun trigger shares its clause's time and place"),
+    pytest.param("Die Armee setzte am Montag die Offensive fort.", {("Conflict:Attack", "Offensive"): {
+        ("Attacker", "Armee"), ("Time", "Montag")}}, id="support verb with particle"),
+    pytest.param("Die Minister führten in Berlin Gespräche mit ihren Kollegen.", {("Contact:Meet", "Gespräche"): {
+        ("Entity", "Minister"), ("Entity", "Kollegen"), ("Place", "Berlin")}}, id="support verb"),
+    pytest.param("Die Sprecherin sagte der Zeitung, der Plan sei gescheitert.", {(S, "sagte"): {
+        ("Speaker", "Sprecherin"), ("Addressee", "Zeitung")}}, id="dative addressee"),
+    pytest.param("Der Kanzler reiste den ganzen Tag durch Bayern.", {(T, "reiste"): {
+        ("Artifact", "Kanzler"), ("Time", "ganzen Tag")}}, id="time in the accusative"),
+    pytest.param("Die Firmen sollen für die Armee Waffen geliefert haben.", {
+        ("Transaction:Transfer-Ownership", "geliefert"): {("Giver", "Firmen"), ("Artifact", "Waffen"),
+                                                          ("Recipient", "Armee")}},
+        id="für gives the recipient, haben no passive"),
+    pytest.param("Die Regierung zahlte für die Flüchtlinge 5 Millionen Euro.", {(M, "zahlte"): {
+        ("Giver", "Regierung"), ("Money", "5 Millionen Euro")}}, id="amount without the noun before it"),
+    pytest.param("Die Regierung zahlte im Jahr 2020 rund 8,5 Milliarden Dollar.", {(M, "zahlte"): {
+        ("Giver", "Regierung"), ("Money", "rund 8,5 Milliarden Dollar"), ("Time", "Jahr 2020")}},
+        id="amount with its quantifier"),
+    pytest.param("Nach dem Erdbeben reiste die Ministerin nach Paris.", {(T, "reiste"): {
+        ("Artifact", "Ministerin"), ("Destination", "Paris")}}, id="nach with a name only"),
+    pytest.param("Beim Brand wurden zwei Feuerwehrleute verletzt.", {
+        ("Life:Injure", "verletzt"): {("Victim", "Feuerwehrleute")}}, id="bei with a name only"),
+    pytest.param("Anna Berg, Paul Kern und Eva Roth wurden am Sonntag gewählt.", {("Personnel:Elect", "gewählt"): {
+        ("Person", "Anna Berg"), ("Person", "Paul Kern"), ("Person", "Eva Roth"), ("Time", "Sonntag")}},
+        id="listed names"),
+]
+
+
+@pytest.mark.parametrize("text, expected", READINGS)
+def test_readings_that_survive_a_weak_parser(extractor, text, expected):
+    assert extract(extractor, text) == expected
+
+
+def test_a_time_keeps_no_phrase_that_is_no_time(extractor):
+    assert ("Time", "Mai") in extract(extractor, "Polen lieferte im Mai für die Ukraine neue Panzer.")[
+        ("Transaction:Transfer-Ownership", "lieferte")]
 
 
 # --- hand-made parse trees in both label schemes ------------------------------------
@@ -324,3 +396,107 @@ def test_the_trigger_lexicon_is_shared_with_the_rules_extractor():
     assert lexicon.compound_head("wahlkampf") is None          # listed as not a compound of Kampf
     assert ("übernehmen", True) not in lexicon.lemmas          # "übernehmen (Amt)": its forms only
     assert lexicon.idioms["kommen"] == [(("ums", "leben"), "Life:Die", "ums Leben kommen")]
+
+
+# --- hand-made Universal Dependencies trees with a weak parser's mistakes -------------
+
+def ud(table: str, entities: dict[str, str]) -> Doc:
+    """A UD Doc from rows "word lemma POS head dep [morph]" (the TIGER columns of ``parse`` left empty)."""
+    rows = [r.split() for r in table.strip().splitlines()]
+    return parse("\n".join(" ".join(r[:3] + ["0", "-"] + r[3:]) for r in rows), "ud", entities)
+
+
+def ud_found(table: str, entities: dict[str, str] | None = None) -> dict:
+    return found(SpacyExtractor(label_scheme="ud").doc_mentions(ud(table, entities or {}), "x"))
+
+
+def test_a_passive_label_with_an_object_and_haben_is_active():
+    assert ud_found("""
+Firmen       Firma     NOUN  3 nsubj:pass
+sollen       sollen    AUX   3 aux
+Panzer       Panzer    NOUN  3 obj
+geliefert    liefern   VERB  3 ROOT        VerbForm=Part
+haben        haben     AUX   3 aux
+.            .         PUNCT 3 punct""") == {
+        ("Transaction:Transfer-Ownership", "geliefert"): {("Giver", "Firmen"), ("Artifact", "Panzer")}}
+
+
+def test_names_listed_under_wrong_labels_are_conjuncts():
+    assert ud_found("""
+Anna         Anna      PROPN 1 dep
+Berg         Berg      PROPN 10 nsubj:pass
+,            ,         PUNCT 3 punct
+Paul         Paul      PROPN 1 nmod
+Kern         Kern      PROPN 1 appos
+und          und       CCONJ 7 cc
+Eva          Eva       PROPN 7 compound
+Roth         Roth      PROPN 4 appos
+wurden       werden    AUX   10 aux:pass
+gestern      gestern   ADV   10 advmod
+gewählt      wählen    VERB  10 ROOT       VerbForm=Part
+.            .         PUNCT 10 punct""", {"Anna Berg": "PER", "Paul Kern": "PER", "Eva Roth": "PER"}) == {
+        ("Personnel:Elect", "gewählt"): {("Person", "Anna Berg"), ("Person", "Paul Kern"), ("Person", "Eva Roth")}}
+
+
+def test_a_name_after_a_title_counts_whatever_its_label_and_a_name_after_a_preposition_does_not():
+    assert ud_found("""
+Der          der       DET   1 det         PronType=Art
+Fraktionschef Fraktionschef NOUN 3 nsubj
+Weber        Weber     PROPN 1 dep
+kündigte     kündigen  VERB  3 ROOT
+den          der       DET   5 det         PronType=Art
+Plan         Plan      NOUN  3 obj
+an           an        ADP   3 compound:prt
+.            .         PUNCT 3 punct""") == {("Contact:Statement", "kündigte"): {("Speaker", "Weber")}}
+    assert ud_found("""
+Der          der       DET   1 det         PronType=Art
+Sprecher     Sprecher  NOUN  4 nsubj
+in           in        ADP   3 case
+Bonn         Bonn      PROPN 1 nmod
+bestätigte   bestätigen VERB 4 ROOT
+es           es        PRON  4 obj
+.            .         PUNCT 4 punct""", {"Bonn": "LOC"}) == {
+        ("Contact:Statement", "bestätigte"): {("Speaker", "Sprecher"), ("Place", "Bonn")}}
+
+
+def test_a_position_and_a_place_hung_on_the_wrong_word_are_found_in_the_clause():
+    # "als Minister" on the date (the date's span stops before it), "in Linz" on the subject
+    assert ud_found("""
+Am           an        ADP   2 case
+3.           3.        ADJ   2 amod
+Mai          Mai       PROPN 4 obl
+2001         2001      NUM   2 nummod
+trat         treten    VERB  4 ROOT
+Berger       Berger    PROPN 4 nsubj
+in           in        ADP   7 case
+Linz         Linz      PROPN 5 nmod
+als          als       CCONJ 9 cc
+Minister     Minister  NOUN  2 dep
+zurück       zurück    ADV   4 compound:prt
+.            .         PUNCT 4 punct""", {"Berger": "PER", "Linz": "LOC"}) == {
+        ("Personnel:End-Position", "trat"): {("Person", "Berger"), ("Position", "Minister"), ("Time", "3. Mai 2001"),
+                                             ("Place", "Linz")}}
+
+
+def test_only_money_is_money():
+    # the parser took "Stolze" for a preposition and the club's name for the object
+    assert ud_found("""
+Stolze       stolz     PROPN 3 case
+2            2         NUM   2 nummod
+Millionen    Million   NOUN  3 nmod
+Euro         Euro      NOUN  4 obl
+zahlte       zahlen    VERB  4 ROOT
+der          der       DET   6 det         PronType=Art
+Verein       Verein    NOUN  4 nsubj
+an           an        ADP   8 case
+Nord         Nord      PROPN 4 obj
+.            .         PUNCT 4 punct""", {"Nord": "ORG"}) == {
+        ("Transaction:Transfer-Money", "zahlte"): {("Money", "2 Millionen Euro"), ("Giver", "Verein")}}
+
+
+def test_titles_are_shared_with_the_rules_extractor():
+    titles = {"sprecher", "chef", "präsident"}
+    assert is_title("vorstandssprecher", titles) and is_title("us-präsidenten", titles)
+    assert not is_title("fraktionschef", titles)        # a title of six letters or more ends a compound title
+    assert is_title("region", titles, {"region"}) and not is_title("bahn", titles)
+    assert RulesExtractor()._is_title("regierungssprecherin") is True

@@ -24,6 +24,16 @@ def load_yaml(name: str, folder: Path = RESOURCES) -> dict:
     return yaml.safe_load((folder / name).read_text(encoding="utf-8"))
 
 
+def is_title(word: str, titles: set[str], class_nouns: set[str] = frozenset()) -> bool:
+    """Whether ``word`` (lower case) is a job title (``cues.yaml``) or a class noun before a name
+    (``arguments.yaml``): its last hyphen part, with or without a plural or case ending, is listed,
+    or ends in a listed title of six letters or more (Vorstandssprecher: Sprecher)."""
+    head = word.split("-")[-1]
+    stems = {head, re.sub(r"(en|n|s|es)$", "", head)}
+    return any(stem in titles or stem in class_nouns or any(stem.endswith(t) for t in titles if len(t) > 5)
+               for stem in stems)
+
+
 class TriggerLexicon:
     """Whole-word forms, lemmas, compound heads and separable verbs of the trigger lexicon.
 

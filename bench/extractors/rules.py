@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.extractors.base import Extractor, ExtractorError
-from bench.extractors.lexicon import RESOURCES, TriggerLexicon, load_yaml
+from bench.extractors.lexicon import RESOURCES, TriggerLexicon, is_title, load_yaml
 from bench.schema import Argument, Document, EventMention, Span, load_ontology
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*\.?|\w+(?:[-‐]\w+)*|[^\w\s]")
@@ -188,10 +188,7 @@ class RulesExtractor(Extractor):
                                                    self.prepositions and token.lower not in self.time_prepositions)
 
     def _is_title(self, word: str) -> bool:
-        head = word.split("-")[-1]
-        stems = {head, re.sub(r"(en|n|s|es)$", "", head)}
-        return any(stem in self.titles or stem in self.class_nouns or
-                   any(stem.endswith(t) for t in self.titles if len(t) > 5) for stem in stems)
+        return is_title(word, self.titles, self.class_nouns)
 
     def _entity_type(self, tokens: list[Token], start: int, first: int, last: int, titled: bool) -> str:
         words = [t.lower for t in tokens[first:last + 1]]

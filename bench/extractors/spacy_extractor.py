@@ -13,6 +13,14 @@ either voice, prepositional phrases from its ``prepositions`` table, and named
 entities type the fillers. Spans are minimal as the guidelines want (section 3), or
 whole subtrees with ``full_extent``.
 
+Small parsers attach many phrases to the wrong word, so where the parse gives a trigger
+no Time, Place, Destination, Origin or Position, these come from its clause: the
+phrases a coordinated verb or a noun trigger shares with the verb of its clause, then
+the nearest time, title after ``als``/``zu`` or place name anywhere in the clause.
+Names are read from the surface as much as from the labels: a title before a name is
+left out, a name runs over the name words around it, and names listed with commas and
+``und`` each fill the role.
+
 Every sentence of ``Document.sentences`` is parsed on its own, so an argument never
 leaves its trigger's sentence.
 """
@@ -23,7 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from bench.extractors.base import Extractor, ExtractorError
-from bench.extractors.lexicon import RESOURCES, TriggerLexicon, load_yaml
+from bench.extractors.lexicon import RESOURCES, TriggerLexicon, is_title, load_yaml
 from bench.schema import PROJECT_ROOT, Argument, Document, EventMention, Span, load_ontology
 
 LABELS = load_yaml("labels.yaml", RESOURCES.parent / "spacy")
@@ -76,9 +84,10 @@ class SpacyExtractor(Extractor):
         self.lexicon = TriggerLexicon(load_yaml("triggers.yaml"))
         # the rules extractor's word lists and argument tables (bench/resources/rules/)
         cues, self.grammar = load_yaml("cues.yaml"), load_yaml("arguments.yaml")
-        self.titles, self.time_words, self.money_words, self.idiom_nouns = (
+        self.titles, self.time_words, self.money_words, self.idiom_nouns, self.class_nouns = (
             {w.lower() for w in words}
-            for words in (cues["titles"], cues["time_words"], cues["money_words"], self.grammar["idiom_nouns"]))
+            for words in (cues["titles"], cues["time_words"], cues["money_words"], self.grammar["idiom_nouns"],
+                          self.grammar["class_nouns"]))
         self.prepositions = {p.lower(): roles for p, roles in self.grammar["prepositions"].items()}
         self.roles = {t: set(spec["roles"]) for t, spec in load_ontology().event_types.items()}
 
@@ -143,12 +152,16 @@ class SpacyExtractor(Extractor):
             found[i] += self.doc_mentions(doc, documents[i].id, start)
         yield from found
 
+    def tree(self, doc) -> _Tree:
+        """The reading of a parsed sentence through grammatical functions (also for the learned extractor)."""
+        scheme = self.scheme or detect_scheme(t.dep_ for t in doc)
+        return _Tree(LABELS["schemes"].get(scheme, {}), lambda t: is_title(t.lower_, self.titles, self.class_nouns))
+
     def doc_mentions(self, doc, doc_id: str, offset: int = 0) -> list[EventMention]:
         """Mentions in one parsed sentence (a spaCy ``Doc``) whose first character is ``offset``
         in document ``doc_id``. With ``label_scheme=auto`` and no model loaded yet, the scheme
         is detected from the Doc's own labels."""
-        scheme = self.scheme or detect_scheme(t.dep_ for t in doc)
-        tree = _Tree(LABELS["schemes"].get(scheme, {}))
+        tree = self.tree(doc)
         triggers = {}
         for token in doc:
             found = self._trigger(tree, token)
@@ -157,7 +170,7 @@ class SpacyExtractor(Extractor):
         mentions, trigger_indices = [], set(triggers)
         for i, (event_type, lemma, is_verb) in triggers.items():
             token = doc[i]
-            governor = token.head.head if token.head.pos_ == "ADP" else token.head
+            governor = tree.phrase_head(token)
             if governor.i != i and triggers.get(governor.i, ("",))[0] == event_type and tree.fn(token) not in (
                     CONJUNCT, CLAUSE, RELATIVE_CLAUSE):
                 continue    # one event, one trigger: "mit einer Attacke angegriffen", "vereinbartes Abkommen"
@@ -186,7 +199,7 @@ class SpacyExtractor(Extractor):
         if word in self.lexicon.forms:
             return self.lexicon.forms[word]
         for phrase, event_type, idiom in self.lexicon.idioms.get(lemma, ()):
-            if tree.followed_by(token, phrase):
+            if tree.next_to(token, phrase):
                 return event_type, idiom, True
         if token.pos_ in NOUNS and word not in self.lexicon.split_forms:
             head = self.lexicon.compound_head(lemma) or self.lexicon.compound_head(word)
@@ -197,39 +210,30 @@ class SpacyExtractor(Extractor):
 
     def _arguments(self, tree: _Tree, token, event_type: str, lemma: str, is_verb: bool, triggers: set[int],
                    offset: int) -> list[Argument]:
-        attributive = is_verb and token.pos_ == "ADJ" and token.head.i != token.i and token.head.pos_ in NOUNS
-        if attributive:
-            # "die von Polen gelieferten Panzer": the noun is what the participle's passive is about
-            candidates = [(PASSIVE_SUBJECT, token.head, None)] + self._dependents(tree, [token], True, True)
-        elif is_verb or token.pos_ in VERBAL:
-            chain = tree.verb_chain(token)
-            candidates = self._dependents(tree, chain, tree.passive(chain), True)
-            if not any(kind in (SUBJECT, PASSIVE_SUBJECT) for kind, _, _ in candidates):
-                candidates += [c for c in self._dependents(tree, tree.first_conjunct(chain), False, True)
-                               if c[0] == SUBJECT]     # "Russland griff an und zerstörte ...": shared subject
-        else:
-            candidates = self._dependents(tree, [token], False, False)
-        functions = self.grammar["functions"].get(event_type, {})
-        chosen: list[tuple[str, object, str | None]] = []
-        genitives = []
-        for kind, filler, preposition in candidates:
-            for conjunct in [filler] + tree.conjuncts(filler):
-                if conjunct.i in triggers or conjunct.lemma_.lower() == "sich" or not (
-                        conjunct.pos_ in FILLERS or _possessive(conjunct)):
-                    continue
-                entity_type = self._entity_type(tree.named(conjunct) or conjunct, preposition)
-                if kind == GENITIVE:
-                    genitives.append((conjunct, entity_type))
-                    continue
-                role = self._role(event_type, lemma, kind, preposition, conjunct, entity_type)
-                if role:
-                    chosen.append((role, conjunct, entity_type))
+        candidates, shared, clause = self._candidates(tree, token, is_verb, triggers)
+        objects = [f for kind, f, _ in candidates if kind == OBJECT and self._entity_type(f, None) != "TIME"]
+        # used without an object (a time in the accusative is none): reisen, or reflexive (zog sich zurück)
+        intransitive = (lemma in self.grammar["intransitive_lemmas"] or any(map(_reflexive, objects))) and all(
+            map(_reflexive, objects))
+        chosen, genitives = self._fill(tree, event_type, intransitive, candidates, triggers)
+        functions, roles = self.grammar["functions"].get(event_type, {}), self.roles[event_type]
         # a noun's genitive is its object (Zerstörung der Brücke) unless a phrase took that role
         object_role = functions.get("object")
         genitive_role = functions.get("subject") if any(r == object_role for r, _, _ in chosen) else (
             object_role or functions.get("subject"))
         chosen += [(genitive_role, g, entity_type) for g, entity_type in genitives
-                   if genitive_role in self.roles[event_type] and entity_type not in ("TIME", "MONEY")]
+                   if genitive_role in roles and entity_type not in ("TIME", "MONEY")]
+        # where the parse gives no Time or Place: the clause's phrases the trigger shares
+        missing = {"Time", "Place"} & roles - {role for role, _, _ in chosen}
+        chosen += [c for c in self._fill(tree, event_type, intransitive, shared, triggers)[0] if c[0] in missing]
+        # then, as a weak parser hangs phrases on the wrong word: the nearest time, position (als Minister)
+        # or place with a name (in, nach, aus Berlin) anywhere in the clause
+        missing = ({"Time", "Position"} | PLACE_ROLES) & roles - {role for role, _, _ in chosen}
+        found = [c for c in self._fill(tree, event_type, intransitive, tree.clause_phrases(clause), triggers)[0]
+                 if c[0] in missing and (c[0] not in PLACE_ROLES or tree.named(c[1]) is not None)] if missing else []
+        for role in missing:
+            chosen += sorted((c for c in found if c[0] == role), key=lambda c: abs(c[1].i - token.i))[:1]
+        chosen += self._positions(tree, event_type, chosen)
         arguments, seen = [], set()
         for role, filler, entity_type in chosen:
             first, last = self._extent(tree, filler, entity_type, token)
@@ -239,11 +243,81 @@ class SpacyExtractor(Extractor):
                 arguments.append(argument)
         return arguments
 
+    def _candidates(self, tree: _Tree, token, is_verb: bool, triggers: set[int]) -> tuple[list, list, list]:
+        """``(function, filler, preposition)`` of a trigger's own dependents; the phrases of its clause it
+        shares; and the verb chain of its clause."""
+        if is_verb and token.pos_ == "ADJ" and token.head.i != token.i and token.head.pos_ in NOUNS:
+            # "die von Polen gelieferten Panzer": the noun is what the participle's passive is about
+            return [(PASSIVE_SUBJECT, token.head, None)] + self._dependents(tree, [token], True, True), [], []
+        if is_verb or token.pos_ in VERBAL:
+            chain = tree.verb_chain(token)
+            first = tree.first_conjunct(chain)
+            # a participle without auxiliary shares the voice of the first conjunct (wurde angeschossen und verletzt)
+            passive = tree.passive(chain) or bool(first) and len(chain) == 1 and tree.passive(first) and (
+                "Part" in token.morph.get("VerbForm") or token.tag_ in PARTICIPLE_TAGS)
+            candidates = self._dependents(tree, chain, passive, True)
+            if not first:
+                return candidates, [], chain
+            # "Russland griff an und zerstörte ...": a later conjunct shares the subject, and the phrases
+            # before the first verb ("Am Montag wurde er angeschossen und verletzt")
+            before = self._dependents(tree, first, tree.passive(first), True)
+            if not any(kind in (SUBJECT, PASSIVE_SUBJECT) for kind, _, _ in candidates):
+                candidates += [(PASSIVE_SUBJECT if passive else SUBJECT, filler, preposition)
+                               for kind, filler, preposition in before if kind in (SUBJECT, PASSIVE_SUBJECT)]
+            return candidates, [c for c in before if c[0] == OBLIQUE and c[1].i < first[0].i], chain
+        candidates = self._dependents(tree, [token], False, False)
+        governor = tree.phrase_head(token)
+        if governor.pos_ not in VERBAL or governor.i == token.i:
+            return candidates, [], []
+        chain = tree.verb_chain(governor)
+        clause = self._dependents(tree, chain, tree.passive(chain), True)
+        if tree.fn(token) == OBJECT and governor.i not in triggers and (
+                tree.particle(governor) or "") + governor.lemma_.lower() in self.grammar["support_verbs"]:
+            # "Die Armee setzte den Angriff fort": the light verb's subject and phrases are the noun's
+            candidates += [c for c in clause if c[0] in (SUBJECT, OBLIQUE, AGENT, DATIVE)]
+        # "Bei einem Anschlag sind am Samstag ... getötet worden": the noun shares its clause's phrases
+        return candidates, [c for c in clause if c[0] == OBLIQUE], chain
+
+    def _fill(self, tree: _Tree, event_type: str, intransitive: bool, candidates: list,
+              triggers: set[int]) -> tuple[list, list]:
+        """``(role, filler, entity type)`` of candidates and their conjuncts, and the genitives apart."""
+        chosen, genitives = [], []
+        for kind, filler, preposition in candidates:
+            listed = tree.listed(filler) if _is_name(filler) else []
+            for conjunct in dict.fromkeys([filler, *tree.conjuncts(filler), *listed]):
+                if conjunct.i in triggers or _reflexive(conjunct) or not (
+                        conjunct.pos_ in FILLERS or _possessive(conjunct)):
+                    continue
+                entity_type = self._entity_type(tree.named(conjunct) or conjunct, preposition)
+                if kind == GENITIVE:
+                    genitives.append((conjunct, entity_type))
+                    continue
+                role = self._role(event_type, intransitive, kind, preposition, conjunct, entity_type)
+                if role:
+                    chosen.append((role, conjunct, "TITLE" if role == "Position" else entity_type))
+        return chosen, genitives
+
+    def _positions(self, tree: _Tree, event_type: str, chosen: list) -> list:
+        """Personnel events: the title before the Person's name is the Position (Geschäftsführerin Anna
+        Muster), and the Position's genitive is the Entity (Chefin der Bahn)."""
+        roles = self.roles[event_type]
+        found = [("Position", filler, "TITLE") for role, filler, _ in chosen if role == "Person"
+                 and "Position" in roles and self._is_title(filler) and tree.named(filler) not in (None, filler)]
+        if "Entity" in roles:
+            for role, filler, _ in chosen + found:
+                if role == "Position":
+                    found += [("Entity", g, self._entity_type(tree.named(g) or g, None))
+                              for kind, g, preposition in self._dependents(tree, [filler], False, False)
+                              if preposition is None and kind in (GENITIVE, OBLIQUE) and g.pos_ in NOUNS]
+        return found
+
     def _dependents(self, tree: _Tree, chain: list, passive: bool,
                     verbal: bool) -> list[tuple[str, object, str | None]]:
-        """``(function, filler, preposition)`` of the dependents of a verb chain (``verbal``) or a noun."""
+        """``(function, filler, preposition)`` of the dependents of a verb chain (``verbal``) or a noun, also
+        those a weak parser hung on a verb's separated particle (zog seine Truppen zurück)."""
         found = []
-        for head in chain:
+        particles = [c for v in chain for c in v.children if verbal and tree.fn(c) == PARTICLE]
+        for head in chain + particles:
             for child in head.children:
                 kind = tree.fn(child)
                 if child in chain or kind not in (SUBJECT, PASSIVE_SUBJECT, OBJECT, DATIVE, AGENT, OBLIQUE,
@@ -252,8 +326,8 @@ class SpacyExtractor(Extractor):
                 preposition, filler = tree.phrase(child)
                 if filler is None:
                     continue
-                if kind == SUBJECT and passive:
-                    kind = PASSIVE_SUBJECT
+                if kind in (SUBJECT, PASSIVE_SUBJECT):
+                    kind = PASSIVE_SUBJECT if passive else SUBJECT
                 elif kind == OBLIQUE and preposition is None and "Gen" in filler.morph.get("Case") and not verbal:
                     kind = GENITIVE     # UD: a noun's genitive is an nmod without preposition
                 elif kind == OBLIQUE and preposition in self.grammar["agent_prepositions"] and verbal:
@@ -267,19 +341,22 @@ class SpacyExtractor(Extractor):
         contracted = self.grammar["contractions"].get(preposition)
         return self.prepositions.get(preposition) or self.prepositions.get(contracted, {})
 
-    def _role(self, event_type: str, lemma: str, kind: str, preposition: str | None, filler,
+    def _role(self, event_type: str, intransitive: bool, kind: str, preposition: str | None, filler,
               entity_type: str) -> str | None:
         """The role of a filler by its function (or preposition) and event type, if its entity type fits.
 
-        A passive's agent phrase is the active subject unless its preposition has a role of its
-        own for the type (von Belarus nach Kursk verlegt: Origin)."""
+        The subject of a verb used without an object takes the type's ``intransitive_subject`` role
+        (die Bewohner flohen: Artifact). A passive's agent phrase is the active subject unless its
+        preposition has a role of its own for the type (von Belarus nach Kursk verlegt: Origin). Times
+        (also in the accusative: den ganzen Tag) are Time, amounts of money Money, whatever their function."""
         roles, functions = self.roles[event_type], self.grammar["functions"].get(event_type, {})
-        intransitive = lemma in self.grammar["intransitive_lemmas"]
         if entity_type == "TIME":
             time_prepositions = self.grammar["time_prepositions"]
             time_phrase = preposition is None or preposition in time_prepositions \
                 or self.grammar["contractions"].get(preposition) in time_prepositions
-            return "Time" if kind == OBLIQUE and time_phrase and "Time" in roles else None
+            return "Time" if kind in (OBLIQUE, OBJECT) and time_phrase and "Time" in roles else None
+        if entity_type == "MONEY":
+            return "Money" if "Money" in roles else None
         if kind == OBLIQUE and preposition is None:
             kind = DATIVE if "Dat" in filler.morph.get("Case") else None
         by_type = self._by_preposition(preposition) if preposition else {}
@@ -299,10 +376,13 @@ class SpacyExtractor(Extractor):
                     AGENT: functions.get("subject")}.get(kind)
         if role not in roles:
             return None
-        if role in PLACE_ROLES and entity_type in NOT_PLACES:
-            return None
+        if role in PLACE_ROLES and (entity_type in NOT_PLACES or (
+                preposition in self.grammar["name_only_prepositions"] and not _is_name(filler))):
+            return None     # "beim Brand", "nach dem Erdbeben": a time or circumstance, not a place
         if role in self.grammar["name_only_roles"] and not _is_name(filler):
             return None
+        if role == "Money" and filler.lower_ not in self.money_words:
+            return None     # "zahlte ... an den Club Nord": only money is Money
         return role
 
     # --- fillers --------------------------------------------------------------------
@@ -324,14 +404,29 @@ class SpacyExtractor(Extractor):
         return "OTHER"
 
     def _is_title(self, token) -> bool:
-        return token.lower_.split("-")[-1] in self.titles
+        return is_title(token.lower_, self.titles)
+
+    def _leading_words_out(self, filler, first: int) -> int:
+        """The first token of a time or an amount without an adverb or a noun before it that is none of it
+        (bereits 1926, die Flüchtlinge 5 Millionen Euro)."""
+        doc, own = filler.doc, self.money_words | self.time_words
+        while first < filler.i and (doc[first].pos_ == "ADV" and doc[first].lower_ not in self.time_words or any(
+                doc[k].pos_ in NOUNS and doc[k].lower_ not in own for k in range(first, filler.i))):
+            first += 1
+        return first
 
     def _extent(self, tree: _Tree, filler, entity_type: str, trigger) -> tuple[int, int]:
         """First and last token of a filler's span: minimal (guidelines section 3) or the subtree."""
         if self.full_extent:
             return tree.phrase_extent(filler, trigger, minimal=False)
         if entity_type in ("TIME", "MONEY"):
-            return tree.phrase_extent(filler, trigger, minimal=True)
+            # its phrases stay if they are times (Nacht auf Freitag) or the anchor of a relative time (zwei Tage
+            # vor der Wahl), not otherwise (im Mai für die Ukraine)
+            first, last = tree.phrase_extent(filler, trigger, True, lambda preposition, noun: preposition in (
+                "vor", "nach") or self._entity_type(noun, None) == "TIME")
+            return self._leading_words_out(filler, first), last
+        if entity_type == "TITLE":
+            return filler.i, filler.i       # a Position is the title itself, not the name after it
         name = tree.named(filler)
         return tree.name_extent(name) if name is not None else (filler.i, filler.i)
 
@@ -339,8 +434,10 @@ class SpacyExtractor(Extractor):
 class _Tree:
     """Readings of a parsed sentence through grammatical functions, whatever the label scheme."""
 
-    def __init__(self, functions: dict[str, str]):
+    def __init__(self, functions: dict[str, str], introduces_name=lambda token: False):
         self.functions = functions
+        #: whether a token is a title or class noun that a name may follow (Präsident, Region)
+        self.introduces_name = introduces_name
 
     def fn(self, token) -> str | None:
         return self.functions.get(token.dep_)
@@ -357,11 +454,19 @@ class _Tree:
                      if self.fn(t) == PARTICLE and t.head.pos_ not in VERBAL), None)
 
     @staticmethod
-    def followed_by(token, words: tuple[str, ...]) -> bool:
-        """Whether ``words`` follow ``token`` in its sentence (ums Leben after kamen)."""
+    def next_to(token, words: tuple[str, ...]) -> bool:
+        """Whether ``words`` follow ``token`` in its sentence (kamen ... ums Leben) or stand right
+        before it (ums Leben gekommen)."""
         rest = [t.lower_ for t in _rest_of_sentence(token)]
         n = len(words)
-        return any(tuple(rest[j:j + n]) == words for j in range(len(rest) - n + 1))
+        before = token.doc[max(token.i - n, 0):token.i]
+        return tuple(t.lower_ for t in before) == words and not any(t.is_sent_start for t in before[1:]) or any(
+            tuple(rest[j:j + n]) == words for j in range(len(rest) - n + 1))
+
+    @staticmethod
+    def phrase_head(token):
+        """The word a token's phrase depends on (TIGER heads a phrase with its preposition)."""
+        return token.head.head if token.head.pos_ == "ADP" else token.head
 
     def verb_chain(self, verb) -> list:
         """The verb and the auxiliaries and modals above it (TIGER hangs the subject on those);
@@ -373,8 +478,11 @@ class _Tree:
         return chain
 
     def passive(self, chain: list) -> bool:
+        """A passive auxiliary, or a passive subject without an object (not "sollen ... geliefert haben"),
+        or a participle under werden."""
         verb = chain[0]
-        if any(self.fn(c) in (PASSIVE_AUXILIARY, PASSIVE_SUBJECT) for v in chain for c in v.children):
+        functions = {self.fn(c) for v in chain for c in v.children}
+        if PASSIVE_AUXILIARY in functions or PASSIVE_SUBJECT in functions and OBJECT not in functions:
             return True
         participle = "Part" in verb.morph.get("VerbForm") or verb.tag_ in PARTICIPLE_TAGS
         auxiliaries = chain[1:] + [c for c in verb.children if c.pos_ == "AUX"]
@@ -400,14 +508,28 @@ class _Tree:
                         found += [item] + self.conjuncts(item)
         return found
 
+    def clause_phrases(self, chain: list) -> list[tuple[str, object, str | None]]:
+        """``(oblique, filler, preposition)`` of every noun phrase in the clause of a verb chain, however
+        deep: below the chain's top and below no other verb."""
+        def in_clause(t) -> bool:
+            while t.i != chain[-1].i:
+                if t.head.i == t.i or t not in chain and (t.pos_ in VERBAL or self.fn(t) in (CLAUSE, RELATIVE_CLAUSE)):
+                    return False
+                t = t.head
+            return True
+        phrases = [self.phrase(t) for t in (chain[-1].subtree if chain else ()) if t.pos_ in FILLERS | {"ADP"}
+                   and in_clause(t)]
+        return [(OBLIQUE, filler, preposition) for preposition, filler in phrases
+                if filler is not None and filler.pos_ in FILLERS]
+
     def phrase(self, token) -> tuple[str | None, object]:
         """``(preposition, filler)`` of a dependent: TIGER heads a phrase with its preposition,
         UD hangs the preposition on the noun."""
         if token.pos_ == "ADP":
             kernel = next((c for c in token.children if c.pos_ in FILLERS), None)
             return token.lower_, kernel
-        case = next((c for c in token.children if self.fn(c) == CASE or (c.pos_ == "ADP" and c.i < token.i)),
-                    None)
+        case = next((c for c in token.children if self.fn(c) == CASE or (
+            c.i < token.i and (c.pos_ == "ADP" or c.lower_ == "als"))), None)     # als Minister: like a preposition
         return (case.lower_ if case is not None else None), token
 
     def antecedent(self, filler, top):
@@ -417,31 +539,71 @@ class _Tree:
         return filler
 
     def named(self, token):
-        """The name a filler is or introduces (US-Außenminister Antony Blinken, Region Kursk), else None."""
-        if _is_name(token):
+        """The name a filler is or introduces (US-Außenminister Antony Blinken, Region Kursk), else None.
+        A title is no name even when tagged as one (Papst Leo); the name right after a title, or
+        right after any noun and not in the genitive, counts whatever label the parser gave it (Der
+        Parteichef Weber); a name with a preposition is none (der Sprecher in Berlin)."""
+        introducer = self.introduces_name(token)
+        if _is_name(token) and not introducer:
             return token
+        # only punctuation or a genitive may stand between (die Chefin der Bahn, Anna Muster)
+        skipped = {t.i for c in token.children if self.fn(c) in (GENITIVE, OBLIQUE) and self.phrase(c)[0] is None
+                   and not _is_name(c) for t in c.subtree}
         for child in token.children:
             between = token.doc[token.i + 1:child.left_edge.i]
-            if child.i > token.i and self.fn(child) in (APPOSITION, NAME, KERNEL) and _is_name(child) \
-                    and all(t.is_punct for t in between):
+            if child.i > token.i and _is_name(child) and all(t.is_punct or t.i in skipped for t in between) \
+                    and not any(self.fn(c) == CASE for c in child.children) and (
+                    introducer or self.fn(child) in (APPOSITION, NAME, KERNEL) or (
+                    child.i == token.i + 1 and "Gen" not in child.morph.get("Case"))):
                 return child
         return None
 
     def name_extent(self, token) -> tuple[int, int]:
-        """A name in full: its name parts, widened to the entity that holds it within its phrase."""
-        parts = [token] + [c for c in token.children if self.fn(c) == NAME and _is_name(c)]
-        first, last = min(t.i for t in parts), max(t.i for t in parts)
-        entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        if entity is not None and token.left_edge.i <= entity.start and entity.end - 1 <= token.right_edge.i:
-            first, last = min(first, entity.start), max(last, entity.end - 1)
+        """A name in full: the name words next to it that hang below it, or with it on a title
+        (Bundeskanzlerin Anna Berger), widened to the entity that holds it if the entity's other words
+        hang below it or beside it (titles left out: Papst Leo)."""
+        def part(t) -> bool:
+            return _is_name(t) and t.pos_ != "ADJ" and not self.introduces_name(t) and (token.is_ancestor(t) or (
+                t.head == token.head and self.introduces_name(token.head)) or (
+                token.head == t and self.fn(token) == NAME))
+        doc, first, last = token.doc, token.i, token.i
+        while first > 0 and part(doc[first - 1]):
+            first -= 1
+        while last + 1 < len(doc) and part(doc[last + 1]):
+            last += 1
+        entity = next((list(e) for e in token.doc.ents if e.start <= token.i < e.end), [])
+        while entity and entity[0] != token and self.introduces_name(entity[0]):
+            entity = entity[1:]
+        if all(t == token or token.is_ancestor(t) or t.head == token.head != t for t in entity):
+            first, last = min([first] + [t.i for t in entity]), max([last] + [t.i for t in entity])
         return first, last
 
-    def phrase_extent(self, token, trigger, minimal: bool) -> tuple[int, int]:
-        """The contiguous part of a filler's subtree around it, without its conjuncts and the part that
-        holds the trigger (a relative clause) and without prepositions and punctuation at the edges;
-        ``minimal`` also leaves out articles and stops at punctuation (20. Jänner, acht Milliarden Dollar)."""
+    def listed(self, token) -> list:
+        """The names listed after a name within its phrase, whatever labels the parser gave them
+        ("Anna Berg, Paul Kern und Eva Roth"): each follows a comma or a conjunction."""
+        found, doc = [], token.doc
+        last = self.name_extent(token)[1]
+        while last + 2 < len(doc) and (doc[last + 1].text == "," or doc[last + 1].pos_ == "CCONJ"):
+            name = doc[last + 2]
+            if not (_is_name(name) and token.is_ancestor(name)):
+                break
+            found.append(name)
+            last = self.name_extent(name)[1]
+        return found
+
+    def phrase_extent(self, token, trigger, minimal: bool, keep=lambda preposition, noun: True) -> tuple[int, int]:
+        """The contiguous part of a filler's subtree around it, without its conjuncts, phrases a parser hung
+        on it with their conjunction (3. Mai 2001 als Minister), the part that holds the trigger (a
+        relative clause) and without prepositions and punctuation at the edges; ``minimal`` also leaves out
+        articles and the prepositional phrases that ``keep`` refuses (Mai für die Ukraine), and stops at
+        punctuation (20. Jänner, acht Milliarden Dollar)."""
+        def dropped(child) -> bool:
+            preposition, noun = self.phrase(child)
+            return minimal and preposition is not None and noun is not None and noun.pos_ in NOUNS and not keep(
+                preposition, noun)
         left_out = {t.i for c in token.children for t in c.subtree
-                    if self.fn(c) in (CONJUNCT, COORDINATOR) or c == trigger or c.is_ancestor(trigger)}
+                    if self.fn(c) in (CONJUNCT, COORDINATOR) or c == trigger or c.is_ancestor(trigger)
+                    or any(self.fn(g) == COORDINATOR and g.i < c.i for g in c.children) or dropped(c)}
         kept = {t.i for t in token.subtree if not minimal or not t.is_punct} - left_out
         first = last = token.i
         while first - 1 in kept:
@@ -471,6 +633,10 @@ def _rest_of_sentence(token) -> Iterator:
 
 def _is_name(token) -> bool:
     return token.pos_ == "PROPN" or bool(token.ent_type_)
+
+
+def _reflexive(token) -> bool:
+    return token.lemma_.lower() == "sich"
 
 
 def _possessive(token) -> bool:
