@@ -265,9 +265,6 @@ def report(name: str, scores: dict, folder: Path, print_table: bool = True) -> N
     if print_table:
         print(f"{name}: {scores['counts']['gold_mentions']} gold mentions, "
               f"{scores['counts']['predicted_mentions']} predicted, {scores['counts']['documents']} documents scored")
-        if "cross_validated" in scores:
-            print(f"cross-validated by document: {len(scores['cross_validated']['folds'])} folds, each document "
-                  f"extracted by a model fitted on other documents only")
         print(headline_text(scores))
     print(f"results: {folder}")
     sys.stdout.flush()

@@ -51,11 +51,24 @@ def _frames(scores: dict):
         yield "event coreference (F1)", coref if coref is not None else pd.DataFrame({"note": ["not predicted"]})
 
 
+def cross_validation_note(scores: dict) -> str | None:
+    """How the scores were obtained when a trainable extractor ran in folds by document."""
+    folds = scores.get("cross_validated", {}).get("folds")
+    if not folds:
+        return None
+    return (f"cross-validated by document: {len(folds)} folds, each document extracted by a model "
+            "fitted on other documents only")
+
+
 def headline_text(scores: dict) -> str:
-    return "\n\n".join(f"{title}\n" + frame.to_string(float_format=lambda v: f"{v:.1f}", na_rep="-")
-                        for title, frame in _frames(scores))
+    note = cross_validation_note(scores)
+    tables = "\n\n".join(f"{title}\n" + frame.to_string(float_format=lambda v: f"{v:.1f}", na_rep="-")
+                          for title, frame in _frames(scores))
+    return f"{note}\n\n{tables}" if note else tables
 
 
 def headline_markdown(scores: dict) -> str:
-    return "\n\n".join(f"### {title}\n\n" + frame.to_markdown(floatfmt=".1f", missingval="-")
-                        for title, frame in _frames(scores)) + "\n"
+    note = cross_validation_note(scores)
+    tables = "\n\n".join(f"### {title}\n\n" + frame.to_markdown(floatfmt=".1f", missingval="-")
+                          for title, frame in _frames(scores))
+    return (f"*{note}*\n\n" if note else "") + tables + "\n"
