@@ -29,7 +29,7 @@ class Run:
 def label_runs(runs: list[Run]) -> None:
     """Name each run for tables: its name and the overrides that differ between the runs
     (sweeps), or its timestamp when they name nothing apart."""
-    overrides = [set(run.info.get("overrides", [])) for run in runs]
+    overrides = [{o for o in run.info.get("overrides", []) if not o.startswith("extractor=")} for run in runs]
     shared = set.intersection(*overrides) if overrides else set()
     for run, own in zip(runs, overrides):
         differing = sorted(own - shared)
