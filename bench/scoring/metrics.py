@@ -8,7 +8,9 @@ but one-to-one, so that a duplicate prediction is never counted twice.
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,6 +84,19 @@ class Units:
         return np.where(starts < 0, self.first[ranks] + self.n_sentences[ranks], self.first[ranks] + within)
 
 
+@contextmanager
+def _without_cyclic_gc():
+    """Pause the cyclic garbage collector: building columns allocates millions of small tuples
+    and no cycles, and the collector's passes over them cost about a third of the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _offset(span) -> int:
     return -1 if span.start is None or span.start < 0 else span.start
 
@@ -104,8 +119,9 @@ def tables(gold: Sequence[EventMention], predictions: Sequence[EventMention], un
            exclude_roles: Iterable[str] = (), with_arguments: bool = True
            ) -> tuple[Vocabulary, tuple[Table, Table], tuple[Table, Table]]:
     """Trigger and argument tables of both sides, with one shared coding of names."""
-    sides = [_columns(gold, set(exclude_roles), with_arguments),
-             _columns(predictions, set(exclude_roles), with_arguments)]
+    with _without_cyclic_gc():
+        sides = [_columns(gold, set(exclude_roles), with_arguments),
+                 _columns(predictions, set(exclude_roles), with_arguments)]
     codes, names = {}, {}
     for kind in ("doc", "type", "role"):
         values = np.array(sides[0][kind] + sides[1][kind], dtype=object)
