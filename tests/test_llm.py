@@ -358,6 +358,7 @@ def test_the_shipped_configs_build_their_extractors(name, api, key_env, tmp_path
         cfg = compose(config_name="config", overrides=[f"extractor={name}", f"extractor.cache_path={tmp_path}/c"])
     extractor = instantiate(cfg.extractor)
     assert isinstance(extractor, LLMExtractor) and extractor.api == api and not extractor.trainable
+    assert extractor.clusterer is None, "event clusters are asked for only on request"
     assert extractor.adapter.api_key_env == key_env and isinstance(extractor.adapter.parameters["max_tokens"], int)
     assert extractor.price_per_million["prompt"] > 0
 
@@ -452,16 +453,18 @@ ARTICLES = {
 }
 
 
-def bench_run(tmp_path: Path, server, *overrides: str, env: dict | None = None) -> subprocess.Popen:
+def bench_run(tmp_path: Path, server, *overrides: str, env: dict | None = None,
+              articles: dict[str, str] = ARTICLES) -> subprocess.Popen:
+    """``python -m bench run`` on ``articles``, scored on the gold in ``tmp_path/gold`` if a test wrote one."""
     docs = tmp_path / "docs"
     if not docs.exists():
         docs.mkdir()
-        for name, text in ARTICLES.items():
+        for name, text in articles.items():
             (docs / f"{name}.txt").write_text(text, encoding="utf-8")
     args = [sys.executable, "-m", "bench", "run", "extractor=llm_openai", f"extractor.base_url={server.url}",
             "extractor.api_key_env=null", "extractor.window_sentences=2", "extractor.backoff_base=0.01",
             f"extractor.cache_path={tmp_path / 'cache' / 'llm.sqlite'}", f"data.documents_dir={docs}",
-            f"data.gold_dir={tmp_path / 'no-gold'}", f"results_dir={tmp_path / 'results'}", *overrides]
+            f"data.gold_dir={tmp_path / 'gold'}", f"results_dir={tmp_path / 'results'}", *overrides]
     environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})}
     return subprocess.Popen(args, cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
@@ -472,9 +475,14 @@ def finished(process: subprocess.Popen) -> tuple[str, str]:
     return out.decode(), err.decode()
 
 
-def run_json(tmp_path: Path) -> dict:
+def latest_result(tmp_path: Path, name: str) -> dict:
+    """A file of the newest result folder of ``bench_run``, as JSON."""
     latest = sorted((tmp_path / "results" / "llm_openai").iterdir())[-1]
-    return json.loads((latest / "run.json").read_text(encoding="utf-8"))["llm"]
+    return json.loads((latest / name).read_text(encoding="utf-8"))
+
+
+def run_json(tmp_path: Path) -> dict:
+    return latest_result(tmp_path, "run.json")["llm"]
 
 
 def test_a_killed_run_resumes_from_the_cache_without_repeating_finished_windows(tmp_path):

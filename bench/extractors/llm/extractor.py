@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
 
 from omegaconf import OmegaConf
 
-from bench.extractors.base import Extractor
+from bench.extractors.base import Extractor, ExtractorError
 from bench.extractors.llm.api import build_adapter
 from bench.extractors.llm.cache import ResponseCache
 from bench.extractors.llm.client import Client
+from bench.extractors.llm.clustering import EventClusterer
 from bench.extractors.llm.parsing import AnswerReader
 from bench.extractors.llm.prompts import Example, Prompts, draw_examples, windows
 from bench.harness import project_path
@@ -27,6 +29,10 @@ class LLMExtractor(Extractor):
     """Zero-shot (``few_shot: 0``) or few-shot: with ``few_shot: k`` the extractor is trainable
     and ``fit`` draws k example sentences with their gold events from the training documents.
 
+    With ``cluster_events: true`` (zero-shot only) the model is then asked which of the
+    mentions of all documents refer to the same real-world event (see ``clustering``), and
+    every mention gets a cluster id.
+
     Paths (``prompts``, ``cache_path``) are relative to the project root unless absolute.
     The API key is read from the environment variable named by ``api_key_env`` when the
     first request is sent and is kept nowhere else.
@@ -37,15 +43,21 @@ class LLMExtractor(Extractor):
                  concurrency: int = 8, max_attempts: int = 6, backoff_base: float = 1.0, backoff_max: float = 60.0,
                  window_sentences: int = 8, few_shot: int = 0, few_shot_seed: int = 0,
                  prompts: str = "configs/prompts", cache_path: str | None = "results/.cache/llm.sqlite",
-                 cache_mode: str = "read-write", price_per_million: Mapping | None = None, progress: bool = True):
+                 cache_mode: str = "read-write", price_per_million: Mapping | None = None, progress: bool = True,
+                 cluster_events: bool = False, cluster_chunk_size: int = 50):
+        if cluster_events and few_shot > 0:
+            raise ExtractorError("extractor.cluster_events needs few_shot=0: a few-shot extractor is fitted and run "
+                                 "per fold of documents, so it never sees all documents together to group them")
         self.adapter = build_adapter(api, model=model, base_url=base_url, api_key_env=api_key_env,
                                      parameters=_plain(parameters), structured_output=structured_output,
                                      timeout=timeout)
         cache = ResponseCache(project_path(cache_path) if cache_path else None, cache_mode)
-        self.client = Client(self.adapter, cache, concurrency=concurrency, max_attempts=max_attempts,
-                             backoff_base=backoff_base, backoff_max=backoff_max, progress=progress)
+        client = partial(Client, self.adapter, cache, concurrency=concurrency, max_attempts=max_attempts,
+                         backoff_base=backoff_base, backoff_max=backoff_max, progress=progress)
+        self.client = client()
         ontology = load_ontology()
-        self.prompts = Prompts(project_path(prompts), ontology)
+        self.prompts = Prompts(project_path(prompts), ontology, clusters=cluster_events)
+        self.clusterer = EventClusterer(client(), self.prompts, cluster_chunk_size) if cluster_events else None
         self.reader = AnswerReader(ontology)
         self.api = api
         self.window_sentences = window_sentences
@@ -67,7 +79,8 @@ class LLMExtractor(Extractor):
         return next(self.extract_batch([document]))
 
     def extract_batch(self, documents: Sequence[Document]) -> Iterator[list[EventMention]]:
-        """All windows of all documents go out together, so they share the concurrency."""
+        """All windows of all documents go out together, so they share the concurrency; then,
+        if asked, the mentions of all documents are clustered."""
         system = self.prompts.system(self.examples)
         jobs = [window for document in documents for window in windows(document, self.window_sentences)]
         answers = self.client.run([self.prompts.request(system, window) for window in jobs])
@@ -78,6 +91,8 @@ class LLMExtractor(Extractor):
             else:
                 found[window.document.id] += self.reader.mentions(window, answer.text)
         self.windows += len(jobs)
+        if self.clusterer is not None:
+            found = self.clusterer(documents, found)
         for document in documents:
             yield found[document.id]
 
@@ -86,4 +101,5 @@ class LLMExtractor(Extractor):
                         "structured_output": self.adapter.structured_output,
                         "window_sentences": self.window_sentences, "few_shot": self.few_shot,
                         "windows": self.windows, "failed_windows": self.failed_windows,
-                        **self.client.stats.summary(self.price_per_million), **self.reader.summary()}}
+                        **self.client.stats.summary(self.price_per_million), **self.reader.summary(),
+                        **({"clustering": self.clusterer.summary(self.price_per_million)} if self.clusterer else {})}}

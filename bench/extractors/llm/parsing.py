@@ -24,17 +24,10 @@ _FENCE = re.compile(r"```[A-Za-z]*\s*\n?(.*?)```", re.DOTALL)
 _MAX_STARTS = 200   # JSON starts tried per candidate text, against pathological answers
 
 
-def _events_of(value) -> list | None:
-    if isinstance(value, dict) and isinstance(value.get("events"), list):
-        return value["events"]
-    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
-        return value
-    return None
-
-
-def answer_events(text: str) -> tuple[list | None, str]:
-    """The answer's list of events and "ok", or None and why not ("invalid_json": no JSON
-    value in the text; "not_an_answer": JSON, but no list of events)."""
+def recover(text: str, key: str, item: type) -> tuple[list | None, str]:
+    """The list under ``key`` of the first JSON object in the text that has one, or a bare
+    JSON list of ``item``s (code fences first), and "ok"; or None and why not
+    ("invalid_json": no JSON value in the text; "not_an_answer": JSON, but no such list)."""
     decoder = json.JSONDecoder()
     found_json = False
     for candidate in [m.group(1) for m in _FENCE.finditer(text)] + [text]:
@@ -44,10 +37,16 @@ def answer_events(text: str) -> tuple[list | None, str]:
             except json.JSONDecodeError:
                 continue
             found_json = True
-            events = _events_of(value)
-            if events is not None:
-                return events, "ok"
+            if isinstance(value, dict) and isinstance(value.get(key), list):
+                return value[key], "ok"
+            if isinstance(value, list) and all(isinstance(v, item) for v in value):
+                return value, "ok"
     return None, ("not_an_answer" if found_json else "invalid_json")
+
+
+def answer_events(text: str) -> tuple[list | None, str]:
+    """The answer's list of events (see ``recover``)."""
+    return recover(text, "events", dict)
 
 
 def _text(value) -> str | None:

@@ -2,8 +2,10 @@
 examples and numbered sentence windows.
 
 Templates live in ``configs/prompts/`` (``system.txt``, ``user.txt``,
-``example.txt``) and are ``string.Template`` text; only our own data (ontology,
-gold examples, document sentences) is substituted into them, never model output.
+``example.txt``, and ``cluster.txt`` for event clusters) and are ``string.Template``
+text; only our own data (ontology, gold examples, document sentences) is substituted
+into them, never model output. The mentions listed in a cluster request are model
+output, but they go into the user message as JSON, not through a template.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from bench.extractors.llm.api import Request
 from bench.schema import Document, EventMention, Ontology, Span
 
 TEMPLATE_NAMES = ("system", "user", "example")
+CLUSTER_TEMPLATE = "cluster"
 
 
 @dataclass(frozen=True)
@@ -42,18 +45,23 @@ def numbered(sentences: Sequence[str]) -> str:
     return "\n".join(f"[{i}] {text}" for i, text in enumerate(sentences, 1))
 
 
+def strict_object(properties: dict) -> dict:
+    """A JSON schema object for strict structured output: every field required, no others."""
+    return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
+
+
 def answer_schema(ontology: Ontology) -> dict:
-    """The JSON schema of an answer (strict: every field required, no others)."""
+    """The JSON schema of an answer."""
     roles = sorted({role for spec in ontology.event_types.values() for role in spec["roles"]})
+    argument = strict_object({"role": {"type": "string", "enum": roles}, "text": {"type": "string"}})
+    event = strict_object({"type": {"type": "string", "enum": list(ontology.event_types)},
+                           "trigger": {"type": "string"}, "sentence": {"type": "integer"},
+                           "arguments": {"type": "array", "items": argument}})
+    return strict_object({"events": {"type": "array", "items": event}})
 
-    def obj(properties: dict) -> dict:
-        return {"type": "object", "properties": properties, "required": list(properties),
-                "additionalProperties": False}
 
-    argument = obj({"role": {"type": "string", "enum": roles}, "text": {"type": "string"}})
-    event = obj({"type": {"type": "string", "enum": list(ontology.event_types)}, "trigger": {"type": "string"},
-                 "sentence": {"type": "integer"}, "arguments": {"type": "array", "items": argument}})
-    return obj({"events": {"type": "array", "items": event}})
+#: The JSON schema of a cluster answer: groups of mention ids.
+CLUSTER_SCHEMA = strict_object({"groups": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}}})
 
 
 @dataclass(frozen=True)
@@ -82,16 +90,19 @@ def draw_examples(documents: Sequence[Document], gold: Mapping[str, Sequence[Eve
 
 
 class Prompts:
-    def __init__(self, folder: Path, ontology: Ontology):
+    """The templates of ``folder``; ``cluster.txt`` is needed only with ``clusters=True``."""
+
+    def __init__(self, folder: Path, ontology: Ontology, clusters: bool = False):
         self.folder = Path(folder)
         self.templates = {}
-        for name in TEMPLATE_NAMES:
+        for name in TEMPLATE_NAMES + ((CLUSTER_TEMPLATE,) if clusters else ()):
             path = self.folder / f"{name}.txt"
             if not path.is_file():
                 raise ExtractorError(f"prompt template {path} not found")
             self.templates[name] = Template(path.read_text(encoding="utf-8"))
         self.event_types = "\n".join(f"- {name}: {spec['definition']}; roles: {', '.join(spec['roles'])}"
                                      for name, spec in ontology.event_types.items())
+        self.definitions = {name: spec["definition"] for name, spec in ontology.event_types.items()}
         self.schema = answer_schema(ontology)
 
     def render(self, name: str, **values) -> str:
@@ -110,3 +121,10 @@ class Prompts:
         user = self.render("user", sentences=numbered(window.texts()))
         return Request(system=system, messages=({"role": "user", "content": user},), schema=self.schema,
                        schema_name="events")
+
+    def cluster_request(self, event_type: str, mentions: Sequence[dict]) -> Request:
+        """Mentions of one event type (one JSON object a line) to be grouped into events."""
+        system = self.render(CLUSTER_TEMPLATE, event_type=event_type, definition=self.definitions[event_type])
+        listing = "\n".join(json.dumps(m, ensure_ascii=False) for m in mentions)
+        return Request(system=system, messages=({"role": "user", "content": listing},), schema=CLUSTER_SCHEMA,
+                       schema_name="clusters")
