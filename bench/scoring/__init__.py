@@ -8,10 +8,10 @@ import numpy as np
 from bench.schema import Document, EventMention
 from bench.scoring.intervals import bootstrap_interval, paired_bootstrap
 from bench.scoring.match import NO_MATCH
-from bench.scoring.metrics import (LEVELS, MODES, SEMEVAL_MODES, Outcome, Units, counts_entry,
+from bench.scoring.metrics import (LEVELS, MODES, Outcome, Units, counts_entry,
                                    match_level, prf, semeval_trigger_scores, tables)
 
-__all__ = ["LEVELS", "MODES", "SEMEVAL_MODES", "score", "unit_counts", "matched_trigger_types", "match_status",
+__all__ = ["LEVELS", "MODES", "score", "unit_counts", "matched_trigger_types", "match_status",
            "paired_bootstrap",
            "prf"]
 

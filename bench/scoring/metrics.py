@@ -21,7 +21,6 @@ from bench.scoring.match import NO_MATCH, match
 
 LEVELS = ("TI", "TC", "AI", "AC", "AI+", "AC+")
 MODES = ("exact", "lenient")
-SEMEVAL_MODES = ("strict", "exact", "partial", "type")
 
 # columns of the key table: which must be equal for a match at each level,
 # and which spans (t = trigger, a = argument) must match
