@@ -62,6 +62,18 @@ def test_recipient_by_preposition(rules):
         ("Giver", "Polen"), ("Artifact", "Panzer"), ("Recipient", "Ukraine")}
 
 
+def test_what_a_warning_is_about_is_no_argument(rules):
+    found = extract(rules, "Die Gewerkschaft warnte vor Streiks.")
+    assert found[("Contact:Statement", "warnte")] == {("Speaker", "Gewerkschaft")}
+    found = extract(rules, "Der Sprecher berichtete vor Journalisten.")
+    assert found[("Contact:Statement", "berichtete")] == {("Speaker", "Sprecher"), ("Addressee", "Journalisten")}
+
+
+def test_a_number_joined_to_a_word_is_one_token(rules):
+    reading = rules.read("Der 47-Jährige sagte nichts.")
+    assert [t.text for t in reading.tokens] == ["Der", "47-Jährige", "sagte", "nichts", "."]
+
+
 def test_offsets_point_into_the_document(rules, seed_documents):
     for doc in list(seed_documents.values())[:2]:
         for m in rules.extract(doc):

@@ -214,6 +214,31 @@ READINGS = [  # sentence, the mentions expected in it; the id names the behaviou
     pytest.param("Anna Berg, Paul Kern und Eva Roth wurden am Sonntag gewählt.", {("Personnel:Elect", "gewählt"): {
         ("Person", "Anna Berg"), ("Person", "Paul Kern"), ("Person", "Eva Roth"), ("Time", "Sonntag")}},
         id="listed names"),
+    pytest.param("Die Regierung werde hart durchgreifen, sagte Weber, der zugleich neue Gesetze ankündigte.", {
+        (S, "sagte"): {("Speaker", "Weber")}, (S, "ankündigte"): {("Speaker", "Weber")}},
+        id="relative pronoun read as the noun before its comma"),
+    pytest.param("Das teilte Bürgermeisterin Hanna Koskinen am Freitagabend vor Journalisten mit.", {(S, "teilte"): {
+        ("Speaker", "Hanna Koskinen"), ("Time", "Freitagabend"), ("Addressee", "Journalisten")}},
+        id="addressee after vor, not part of the time"),
+    pytest.param("Der Minister sagte im staatlichen Fernsehen, die Lage sei ernst.", {(S, "sagte"): {
+        ("Speaker", "Minister"), ("Medium", "Fernsehen")}}, id="a channel is the medium, not the place"),
+    pytest.param("Die Gewerkschaft warnte am Montag vor Streiks.", {(S, "warnte"): {
+        ("Speaker", "Gewerkschaft"), ("Time", "Montag")}}, id="what a warning is about is no addressee"),
+    pytest.param("Die Einigung sei erzielt worden, teilte das kirgisische Außenministerium anschließend mit.", {
+        ("Contact:Agreement", "Einigung"): set(), (S, "teilte"): {("Speaker", "Außenministerium")}},
+        id="a statement verb's only object without a subject is the speaker"),
+    pytest.param("Kovács betonte, die Partei bleibe in der Opposition.", {(S, "betonte"): {("Speaker", "Kovács")}},
+        id="the name before a second-position verb"),
+    pytest.param("Mehr als 40 Menschen wurden bei dem Unglück verletzt.", {
+        ("Life:Injure", "verletzt"): {("Victim", "Menschen")}}, id="the noun a comparative amount counts"),
+    pytest.param("Die Firma soll bis Ende des Jahres aufgelöst werden.", {("Business:End-Org", "aufgelöst"): {
+        ("Org", "Firma"), ("Time", "Ende des Jahres")}}, id="a time noun with its time"),
+    pytest.param("Schon am Samstagnachmittag trafen sich die Ministerinnen in Genf.", {("Contact:Meet", "trafen"): {
+        ("Entity", "Ministerinnen"), ("Time", "Samstagnachmittag"), ("Place", "Genf")}},
+        id="a compound of a time noun is a time"),
+    pytest.param("Bereits vor vier Wochen hatte die Armee das Dorf beschossen.", {("Conflict:Attack", "beschossen"): {
+        ("Attacker", "Armee"), ("Target", "Dorf"), ("Time", "vor vier Wochen")}},
+        id="a preposition that changes the time stays"),
 ]
 
 
@@ -342,6 +367,27 @@ sind             sein             AUX    5 ROOT   6 cop
 alt              alt              ADJ    5 pd     6 ROOT
 .                .                PUNCT  5 punct  6 punct""",
         {("Transaction:Transfer-Ownership", "gelieferten"): {("Artifact", "Panzer"), ("Giver", "Polen")}}),
+    "a participle hung on a verb as its particle is none": ({}, """
+Der              der              DET    1 nk     1 det          PronType=Art
+Sprecher         Sprecher         NOUN   2 sb     2 nsubj
+sagte            sagen            VERB   2 ROOT   2 ROOT
+,                ,                PUNCT  2 punct  2 punct
+man              man              PRON   5 sb     9 nsubj
+habe             haben            AUX    2 oc     9 aux
+sich             sich             PRON   5 oa     9 obj
+gegen            gegen            ADP    5 mo     8 case
+Ziele            Ziel             NOUN   7 nk     9 obl
+gerichtet        richten          VERB   2 svp    2 compound:prt VerbForm=Part
+.                .                PUNCT  2 punct  2 punct""",
+        {("Contact:Statement", "sagte"): {("Speaker", "Sprecher")}}),
+    "two objects and no subject": ({}, """
+Die              der              DET    1 nk     1 det          PronType=Art
+Armee            Armee            NOUN   4 oa     4 obj
+werde            werden           AUX    2 ROOT   4 aux
+Truppen          Truppe           NOUN   4 oa     4 obj
+verlegen         verlegen         VERB   2 oc     4 ROOT         VerbForm=Inf
+.                .                PUNCT  2 punct  4 punct""",
+        {("Movement:Transport", "verlegen"): {("Agent", "Armee"), ("Artifact", "Truppen")}}),
 }
 
 
@@ -365,8 +411,14 @@ def test_label_scheme_auto_reads_a_hand_made_doc_and_offsets_shift():
 
 
 def test_wrong_scheme_finds_the_trigger_but_no_arguments():
-    assert found(SpacyExtractor(label_scheme="ud").doc_mentions(tree("active", "tiger"), "x")) == {
+    assert found(SpacyExtractor(label_scheme="ud", word_order=False).doc_mentions(tree("active", "tiger"), "x")) == {
         ("Conflict:Attack", "angegriffen"): set()}
+
+
+def test_word_order_gives_subject_and_object_where_the_parse_gives_neither():
+    # read with the wrong label scheme, the tree has no subject or object; German word order has both
+    assert found(SpacyExtractor(label_scheme="ud").doc_mentions(tree("active", "tiger"), "x")) == {
+        ("Conflict:Attack", "angegriffen"): {("Attacker", "Russland"), ("Target", "Ukraine")}}
 
 
 def test_full_extent_on_a_hand_made_tree():

@@ -16,7 +16,7 @@ from bench.extractors.base import Extractor, ExtractorError
 from bench.extractors.lexicon import RESOURCES, TriggerLexicon, is_title, load_yaml
 from bench.schema import Argument, Document, EventMention, Span, load_ontology
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*\.?|\w+(?:[-‐]\w+)*|[^\w\s]")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:[-‐]\w+)+|\d+(?:[.,]\d+)*\.?|\w+(?:[-‐]\w+)*|[^\w\s]")
 _BOUNDARY = {",", ";", ":", "\"", "„", "“", "”", "«", "»", "(", ")", "–", "-", ".", "!", "?"}
 _WERDEN = {"wird", "wurde", "wurden", "werden", "worden", "würde", "würden", "wirst"}
 # past participles, also as attributes: ge-/separable-ge- forms and inseparable prefixes ending in -t/-en
@@ -49,6 +49,14 @@ class Phrase:
     span: Span
     entity_type: str
     run_first: int      # where the phrase starts, titles and class nouns included
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One sentence as the rules read it."""
+    tokens: list[Token]
+    triggers: list[Trigger]
+    phrases: list[Phrase]
 
 
 def _span(text: str, first: Token, last: Token) -> Span:
@@ -105,6 +113,7 @@ class RulesExtractor(Extractor):
         self.intransitive = set(rules["intransitive_lemmas"])
         self.prepositions = {p.lower(): roles for p, roles in rules["prepositions"].items()}
         self.time_prepositions = set(rules["time_prepositions"])
+        self.content_prepositions = rules["content_prepositions"]
         self.place_prepositions = set(rules["place_prepositions"])
         self.coordinators = set(rules["coordinators"])
         self.clause_openers = set(rules["clause_openers"])
@@ -118,18 +127,36 @@ class RulesExtractor(Extractor):
     def extract(self, document: Document) -> list[EventMention]:
         mentions = []
         for sentence in document.sentences:
-            tokens = [Token(m.group(), sentence.start + m.start(), sentence.start + m.end())
-                      for m in _TOKEN.finditer(sentence.text)]
-            triggers = self.lexicon.find(tokens)
-            trigger_indices = {t.index for t in triggers}
-            phrases = self._phrases(tokens, trigger_indices, document.text)
-            for trigger in triggers:
-                token = tokens[trigger.index]
+            reading = self.read(document.text, sentence.start, sentence.end)
+            for trigger in reading.triggers:
+                token = reading.tokens[trigger.index]
                 mentions.append(EventMention(
                     doc_id=document.id, type=trigger.type, trigger=Span(token.start, token.end, token.text),
-                    arguments=tuple(self._arguments(trigger, tokens, phrases)),
-                    attributes=self._attributes(trigger, tokens)))
+                    arguments=tuple(self._arguments(trigger, reading.tokens, reading.phrases)),
+                    attributes=self._attributes(trigger, reading.tokens)))
         return mentions
+
+    def read(self, text: str, start: int = 0, end: int | None = None) -> Reading:
+        """Tokens, lexicon triggers and phrases of the sentence ``text[start:end]``."""
+        end = len(text) if end is None else end
+        tokens = [Token(m.group(), start + m.start(), start + m.end()) for m in _TOKEN.finditer(text[start:end])]
+        triggers = self.lexicon.find(tokens)
+        return Reading(tokens, triggers, self._phrases(tokens, {t.index for t in triggers}, text))
+
+    def grammatical_arguments(self, reading: Reading, start: int, event_type: str, lemma: str,
+                              verb: bool) -> list[Argument]:
+        """Subject and object by word order for a trigger another reader found, given by its first
+        character (none if no token starts there)."""
+        index = next((i for i, t in enumerate(reading.tokens) if t.start == start), None)
+        if index is None or event_type not in self.roles:
+            return []
+        trigger, tokens = Trigger(index, event_type, lemma, verb), reading.tokens
+        left, right = self._clause(tokens, index)
+        bare = [p for p in reading.phrases if abs(p.first - index) <= self.window and left <= p.first
+                and p.last <= right and p.entity_type != "TIME" and self._preposition(tokens, p, index) is None]
+        found = self._grammatical_roles(trigger, tokens, bare, self.functions.get(event_type, {}),
+                                        self.roles[event_type], left)
+        return [Argument(role, phrase.span, phrase.entity_type) for role, phrase in found]
 
     def _attributes(self, trigger: Trigger, tokens: list[Token]) -> dict[str, str]:
         """ACE attributes from cue words in the trigger's clause (defaults: positive, asserted,
@@ -249,7 +276,8 @@ class RulesExtractor(Extractor):
                 bare.append(phrase)
             elif genitive or (not trigger.verb and phrase.first < trigger.index):
                 continue        # a genitive attribute, or a phrase before a noun trigger
-            elif tokens[phrase.first].lower not in self.idiom_nouns:
+            elif tokens[phrase.first].lower not in self.idiom_nouns and (
+                    preposition not in self.content_prepositions.get(trigger.lemma, ())):
                 by_type = self.prepositions.get(preposition, {})
                 role = by_type.get(trigger.type) or by_type.get("*")
                 named = phrase.run_first == 0 or not self._modifier(tokens[phrase.run_first - 1])

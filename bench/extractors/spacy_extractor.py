@@ -32,6 +32,7 @@ from pathlib import Path
 
 from bench.extractors.base import Extractor, ExtractorError
 from bench.extractors.lexicon import RESOURCES, TriggerLexicon, is_title, load_yaml
+from bench.extractors.rules import RulesExtractor
 from bench.schema import PROJECT_ROOT, Argument, Document, EventMention, Span, load_ontology
 
 LABELS = load_yaml("labels.yaml", RESOURCES.parent / "spacy")
@@ -51,6 +52,9 @@ VERBAL = {"VERB", "AUX"}
 NOUNS = {"NOUN", "PROPN"}
 FILLERS = NOUNS | {"PRON", "NUM", "X"}
 PARTICIPLE_TAGS = {"VVPP", "VAPP", "VMPP", "VBN"}
+RELATIVE_TAGS = {"PRELS", "PRELAT"}
+ADJECTIVE_TAGS = {"ADJA", "ADJD", "JJ"}
+PERSON_LABELS = {label for label, entity_type in LABELS["entity_labels"].items() if entity_type == "PER"}
 PLACE_ROLES = {"Place", "Destination", "Origin"}
 NOT_PLACES = {"PER", "TIME", "MONEY"}
 _YEAR = re.compile(r"(1[89]|20)\d\d$")
@@ -68,7 +72,7 @@ class SpacyExtractor(Extractor):
     """Events from a German spaCy pipeline (``model``: a package name or a folder)."""
 
     def __init__(self, model: str = "de_core_news_sm", batch_size: int = 256, n_process: int = 1,
-                 full_extent: bool = False, label_scheme: str = "auto"):
+                 full_extent: bool = False, label_scheme: str = "auto", word_order: bool = True):
         for name, value in (("batch_size", batch_size), ("n_process", n_process)):
             if type(value) is not int or value < 1:
                 raise ExtractorError(f"extractor.{name} must be a positive whole number, got {value!r}")
@@ -81,6 +85,8 @@ class SpacyExtractor(Extractor):
         self.full_extent = bool(full_extent)
         self.scheme = None if label_scheme == "auto" else label_scheme
         self._nlp = None
+        #: the rules extractor's reading by word order, for subject and object where the parse has neither
+        self.word_order = RulesExtractor() if word_order else None
         self.lexicon = TriggerLexicon(load_yaml("triggers.yaml"))
         # the rules extractor's word lists and argument tables (bench/resources/rules/)
         cues, self.grammar = load_yaml("cues.yaml"), load_yaml("arguments.yaml")
@@ -89,6 +95,10 @@ class SpacyExtractor(Extractor):
             for words in (cues["titles"], cues["time_words"], cues["money_words"], self.grammar["idiom_nouns"],
                           self.grammar["class_nouns"]))
         self.prepositions = {p.lower(): roles for p, roles in self.grammar["prepositions"].items()}
+        # the nouns among the time words, as compound heads (not Tag: Bundestag)
+        self.time_nouns = tuple(w.lower() for w in cues["time_words"] if w[:1].isupper() and len(w) > 4)
+        self.time_spans = {w.lower() for w in self.grammar["time_span_nouns"]}
+        self.media_nouns = tuple(w.lower() for w in self.grammar["media_nouns"])
         self.roles = {t: set(spec["roles"]) for t, spec in load_ontology().event_types.items()}
 
     # --- the pipeline ---------------------------------------------------------------
@@ -175,8 +185,24 @@ class SpacyExtractor(Extractor):
                     CONJUNCT, CLAUSE, RELATIVE_CLAUSE):
                 continue    # one event, one trigger: "mit einer Attacke angegriffen", "vereinbartes Abkommen"
             arguments = self._arguments(tree, token, event_type, lemma, is_verb, trigger_indices, offset)
+            if self.word_order and is_verb and token.pos_ in VERBAL and not _zu_infinitive(token):
+                arguments += self._word_order_arguments(doc.text, token, event_type, lemma, arguments, offset)
             mentions.append(EventMention(doc_id, event_type, _span(doc, i, i, offset), tuple(arguments)))
         return mentions
+
+    def _word_order_arguments(self, text: str, token, event_type: str, lemma: str, parsed: list[Argument],
+                              offset: int) -> list[Argument]:
+        """Subject and object roles by German word order (the rules extractor's reading) where the parse
+        filled neither role and the phrase overlaps no parsed argument."""
+        functions = self.grammar["functions"].get(event_type, {})
+        wanted = {functions.get("subject"), functions.get("object"), functions.get("intransitive_subject")}
+        if {a.role for a in parsed} & wanted:
+            return []
+        taken = [Span(token.idx, token.idx + len(token.text))] + [
+            Span(a.span.start - offset, a.span.end - offset) for a in parsed]
+        found = self.word_order.grammatical_arguments(self.word_order.read(text), token.idx, event_type, lemma, True)
+        return [Argument(a.role, Span(a.span.start + offset, a.span.end + offset, a.span.text), a.entity_type)
+                for a in found if not any(a.span.overlaps(t) for t in taken)]
 
     # --- triggers -------------------------------------------------------------------
 
@@ -188,9 +214,13 @@ class SpacyExtractor(Extractor):
         lemma = token.lemma_.lower()
         particle = tree.particle(token)
         if particle:
-            # a separated verb: only the verb with its particle is a trigger (griff ... an, not griff)
+            # a separated verb: only the verb with its particle is a trigger (griff ... an, not griff); a
+            # particle the parser hung elsewhere may belong to another verb (verurteilte ... als)
             found = self.lexicon.lemmas.get((particle + lemma, True)) or self.lexicon.split_form(word, particle)
-            return (*found, True) if found else None
+            if found:
+                return *found, True
+            if any(map(tree.is_particle, token.children)):
+                return None
         if token.pos_ in VERBAL or token.pos_ in NOUNS:
             is_verb = token.pos_ in VERBAL
             entry = self.lexicon.lemmas.get((lemma, is_verb))
@@ -211,6 +241,10 @@ class SpacyExtractor(Extractor):
     def _arguments(self, tree: _Tree, token, event_type: str, lemma: str, is_verb: bool, triggers: set[int],
                    offset: int) -> list[Argument]:
         candidates, shared, clause = self._candidates(tree, token, is_verb, triggers)
+        if clause and token in clause:
+            candidates = self._subject_repaired(tree, candidates, clause, event_type)
+        content = self.grammar["content_prepositions"].get(lemma, ())
+        candidates = [c for c in candidates if c[2] not in content]     # warnte vor Streiks: what is said
         objects = [f for kind, f, _ in candidates if kind == OBJECT and self._entity_type(f, None) != "TIME"]
         # used without an object (a time in the accusative is none): reisen, or reflexive (zog sich zurück)
         intransitive = (lemma in self.grammar["intransitive_lemmas"] or any(map(_reflexive, objects))) and all(
@@ -223,8 +257,10 @@ class SpacyExtractor(Extractor):
             object_role or functions.get("subject"))
         chosen += [(genitive_role, g, entity_type) for g, entity_type in genitives
                    if genitive_role in roles and entity_type not in ("TIME", "MONEY")]
-        # where the parse gives no Time or Place: the clause's phrases the trigger shares
-        missing = {"Time", "Place"} & roles - {role for role, _, _ in chosen}
+        # where the parse gives no Time or Place: the clause's phrases the trigger shares; and for an event
+        # whose parties all have one role (Meet: Entity), the clause's subject
+        symmetric = {functions["subject"]} if functions.get("subject") == object_role else set()
+        missing = ({"Time", "Place"} | symmetric) & roles - {role for role, _, _ in chosen}
         chosen += [c for c in self._fill(tree, event_type, intransitive, shared, triggers)[0] if c[0] in missing]
         # then, as a weak parser hangs phrases on the wrong word: the nearest time, position (als Minister)
         # or place with a name (in, nach, aus Berlin) anywhere in the clause
@@ -275,14 +311,35 @@ class SpacyExtractor(Extractor):
                 tree.particle(governor) or "") + governor.lemma_.lower() in self.grammar["support_verbs"]:
             # "Die Armee setzte den Angriff fort": the light verb's subject and phrases are the noun's
             candidates += [c for c in clause if c[0] in (SUBJECT, OBLIQUE, AGENT, DATIVE)]
-        # "Bei einem Anschlag sind am Samstag ... getötet worden": the noun shares its clause's phrases
-        return candidates, [c for c in clause if c[0] == OBLIQUE], chain
+        # "Bei einem Anschlag sind am Samstag ... getötet worden": the noun shares its clause's phrases (and
+        # its subject, which _arguments takes for events whose parties are alike: zu Gesprächen reisen)
+        return candidates, [c for c in clause if c[0] in (OBLIQUE, SUBJECT)], chain
+
+    def _subject_repaired(self, tree: _Tree, candidates: list, chain: list, event_type: str) -> list:
+        """A subject for an active verb whose parse gives none: the first of two accusative objects (die
+        Armee werde weitere Einheiten verlegen), the only object of a type without an object role (teilte
+        das Präsidialamt mit), or a noun without function that opens the sentence right before a finite
+        verb (Omerović betonte)."""
+        if tree.passive(chain) or any(kind in (SUBJECT, PASSIVE_SUBJECT) for kind, _, _ in candidates):
+            return candidates
+        objects = [c for c in candidates if c[0] == OBJECT and self._entity_type(c[1], None) != "TIME"]
+        has_object_role = "object" in self.grammar["functions"].get(event_type, {})
+        if len(objects) >= 2 or objects and not has_object_role and not _reflexive(objects[0][1]):
+            first = min(objects, key=lambda c: c[1].i)
+            return [(SUBJECT, *c[1:]) if c is first else c for c in candidates]
+        verb = chain[-1]
+        if {"Part", "Inf"} & set(verb.morph.get("VerbForm")):
+            return candidates
+        before = next((c for c in verb.children if c.i == verb.i - 1 and c.left_edge.i == 0
+                       and tree.fn(c) is None and c.pos_ in NOUNS), None)
+        return candidates + [(SUBJECT, before, None)] if before is not None else candidates
 
     def _fill(self, tree: _Tree, event_type: str, intransitive: bool, candidates: list,
               triggers: set[int]) -> tuple[list, list]:
         """``(role, filler, entity type)`` of candidates and their conjuncts, and the genitives apart."""
         chosen, genitives = [], []
         for kind, filler, preposition in candidates:
+            filler = _counted_noun(filler)
             listed = tree.listed(filler) if _is_name(filler) else []
             for conjunct in dict.fromkeys([filler, *tree.conjuncts(filler), *listed]):
                 if conjunct.i in triggers or _reflexive(conjunct) or not (
@@ -299,10 +356,12 @@ class SpacyExtractor(Extractor):
 
     def _positions(self, tree: _Tree, event_type: str, chosen: list) -> list:
         """Personnel events: the title before the Person's name is the Position (Geschäftsführerin Anna
-        Muster), and the Position's genitive is the Entity (Chefin der Bahn)."""
+        Muster) unless the event names another (ernannte Ministerin Anna Muster zur Kanzlerin), and the
+        Position's genitive is the Entity (Chefin der Bahn)."""
         roles = self.roles[event_type]
         found = [("Position", filler, "TITLE") for role, filler, _ in chosen if role == "Person"
-                 and "Position" in roles and self._is_title(filler) and tree.named(filler) not in (None, filler)]
+                 and "Position" in roles and self._is_title(filler) and tree.named(filler) not in (None, filler)
+                 and not any(role == "Position" for role, _, _ in chosen)]
         if "Entity" in roles:
             for role, filler, _ in chosen + found:
                 if role == "Position":
@@ -314,11 +373,16 @@ class SpacyExtractor(Extractor):
     def _dependents(self, tree: _Tree, chain: list, passive: bool,
                     verbal: bool) -> list[tuple[str, object, str | None]]:
         """``(function, filler, preposition)`` of the dependents of a verb chain (``verbal``) or a noun, also
-        those a weak parser hung on a verb's separated particle (zog seine Truppen zurück)."""
+        those a weak parser hung on a verb's separated particle (zog seine Truppen zurück) or on a time
+        (sagte am Montag vor Journalisten)."""
         found = []
-        particles = [c for v in chain for c in v.children if verbal and tree.fn(c) == PARTICLE]
+        particles = [c for v in chain for c in v.children if verbal and tree.is_particle(c)]
         for head in chain + particles:
-            for child in head.children:
+            children = list(head.children)
+            if verbal:
+                children += [g for c in children if tree.fn(c) == OBLIQUE and self._uncounted_time(tree.phrase(c)[1])
+                             for g in c.children if tree.fn(g) == OBLIQUE and tree.phrase(g)[0] is not None]
+            for child in children:
                 kind = tree.fn(child)
                 if child in chain or kind not in (SUBJECT, PASSIVE_SUBJECT, OBJECT, DATIVE, AGENT, OBLIQUE,
                                                   GENITIVE) and not _possessive(child):
@@ -364,6 +428,8 @@ class SpacyExtractor(Extractor):
             if filler.lower_ in self.idiom_nouns:
                 return None
             role = by_type.get(event_type) or by_type.get("*")
+            if "Medium" in roles and role != "Medium" and kind == OBLIQUE and self._is_medium(filler):
+                role = "Medium"     # "im Staatsfernsehen", "in einem Brief": how it was said, not where
             if kind == ACTIVE_VON and role == functions.get("subject"):
                 return None     # "berichtet von Afghanistan": the active subject is the speaker
         elif kind == AGENT and by_type.get(event_type):
@@ -379,7 +445,7 @@ class SpacyExtractor(Extractor):
         if role in PLACE_ROLES and (entity_type in NOT_PLACES or (
                 preposition in self.grammar["name_only_prepositions"] and not _is_name(filler))):
             return None     # "beim Brand", "nach dem Erdbeben": a time or circumstance, not a place
-        if role in self.grammar["name_only_roles"] and not _is_name(filler):
+        if role in self.grammar["name_only_roles"] and not _is_name(filler) and not self._is_medium(filler):
             return None
         if role == "Money" and filler.lower_ not in self.money_words:
             return None     # "zahlte ... an den Club Nord": only money is Money
@@ -390,8 +456,10 @@ class SpacyExtractor(Extractor):
     def _entity_type(self, head, preposition: str | None) -> str:
         if head.pos_ == "PRON" or _possessive(head):
             return "PER"
-        if head.lower_ in self.time_words or head.lemma_.lower() in self.time_words or _YEAR.match(head.text):
-            return "TIME"
+        if self._is_time(head) or head.lower_ in self.time_spans and any(
+                c.i > head.i and self._is_time(c) and not any(g.pos_ == "ADP" for g in c.children)
+                for c in head.children):
+            return "TIME"       # Samstagnachmittag, Ende des Jahres, Ende Mai
         if head.lower_ in self.money_words and any(t.like_num or t.pos_ == "NUM" or t.lower_ in (
                 "jeder", "jeden", "jedem") for t in head.subtree):
             return "MONEY"
@@ -403,28 +471,56 @@ class SpacyExtractor(Extractor):
             return "GPE" if preposition in self.grammar["place_prepositions"] else "OTHER"
         return "OTHER"
 
+    def _is_time(self, token) -> bool:
+        """A time word or year, or a compound of a time noun (Samstagnachmittag, Wahlnacht)."""
+        word, lemma = token.lower_, token.lemma_.lower()
+        return word in self.time_words or lemma in self.time_words or bool(_YEAR.match(token.text)) or (
+            token.pos_ in NOUNS and any(word.endswith(noun) for noun in self.time_nouns))
+
+    def _uncounted_time(self, token) -> bool:
+        """A time that takes no phrase of its own: not counted (zwei Tage vor der Wahl)."""
+        return token is not None and self._entity_type(token, None) == "TIME" and not _counted(token)
+
+    def _is_medium(self, token) -> bool:
+        """A channel of communication, also as a compound head (Staatsfernsehen)."""
+        return token.pos_ in NOUNS and any(token.lower_.endswith(noun) for noun in self.media_nouns)
+
     def _is_title(self, token) -> bool:
         return is_title(token.lower_, self.titles)
 
     def _leading_words_out(self, filler, first: int) -> int:
         """The first token of a time or an amount without an adverb or a noun before it that is none of it
-        (bereits 1926, die Flüchtlinge 5 Millionen Euro)."""
+        (bereits 1926, die Flüchtlinge 5 Millionen Euro), nor the preposition and article after such an
+        adverb (noch in der Wahlnacht) unless the preposition changes the time (bereits vor drei Jahren)."""
         doc, own = filler.doc, self.money_words | self.time_words
         while first < filler.i and (doc[first].pos_ == "ADV" and doc[first].lower_ not in self.time_words or any(
                 doc[k].pos_ in NOUNS and doc[k].lower_ not in own for k in range(first, filler.i))):
             first += 1
+        while first < filler.i and (doc[first].pos_ == "ADP" and doc[first].lower_ not in ("vor", "nach") or
+                                    "Art" in doc[first].morph.get("PronType")):
+            first += 1
         return first
+
+    def _trailing_words_out(self, filler, last: int) -> int:
+        """The last token of a time or an amount before the first noun after it that is none of it, which a
+        weak parser hung on it (am Dienstag Rettungsteams, fünf Millionen Euro Soforthilfe)."""
+        own = self.money_words | self.time_words
+        other = next((t.i for t in filler.doc[filler.i + 1:last + 1] if t.pos_ in NOUNS and t.lower_ not in own
+                      and not self._is_time(t) and t.head == filler and not any(
+                          c.pos_ == "ADP" or c.i < t.i and c.pos_ == "DET" for c in t.children)), None)
+        return last if other is None else other - 1
 
     def _extent(self, tree: _Tree, filler, entity_type: str, trigger) -> tuple[int, int]:
         """First and last token of a filler's span: minimal (guidelines section 3) or the subtree."""
         if self.full_extent:
             return tree.phrase_extent(filler, trigger, minimal=False)
         if entity_type in ("TIME", "MONEY"):
-            # its phrases stay if they are times (Nacht auf Freitag) or the anchor of a relative time (zwei Tage
-            # vor der Wahl), not otherwise (im Mai für die Ukraine)
-            first, last = tree.phrase_extent(filler, trigger, True, lambda preposition, noun: preposition in (
-                "vor", "nach") or self._entity_type(noun, None) == "TIME")
-            return self._leading_words_out(filler, first), last
+            # its phrases stay if they are times (Nacht auf Freitag) or the anchor of a counted relative time
+            # (zwei, wenige Tage vor der Wahl), not otherwise (im Mai für die Ukraine, am Montag vor Journalisten)
+            counted = _counted(filler)
+            first, last = tree.phrase_extent(filler, trigger, True, lambda preposition, noun: counted and (
+                preposition in ("vor", "nach")) or self._entity_type(noun, None) == "TIME")
+            return self._leading_words_out(filler, first), self._trailing_words_out(filler, last)
         if entity_type == "TITLE":
             return filler.i, filler.i       # a Position is the title itself, not the name after it
         name = tree.named(filler)
@@ -446,12 +542,17 @@ class _Tree:
         """The separated particle of a verb: its particle child, or a particle the parser hung on a
         non-verb later in the sentence (a weak parser's misattachment)."""
         for child in token.children:
-            if self.fn(child) == PARTICLE:
+            if self.is_particle(child):
                 return child.lower_
         if token.pos_ not in VERBAL and token.pos_ != "ADJ":
             return None
         return next((t.lower_ for t in _rest_of_sentence(token)
-                     if self.fn(t) == PARTICLE and t.head.pos_ not in VERBAL), None)
+                     if self.is_particle(t) and t.head.pos_ not in VERBAL), None)
+
+    def is_particle(self, token) -> bool:
+        """A verb particle by its label, unless it is a noun, verb or participle (sagte ... gerichtet)."""
+        return self.fn(token) == PARTICLE and token.pos_ not in VERBAL | NOUNS and "Part" not in token.morph.get(
+            "VerbForm")
 
     @staticmethod
     def next_to(token, words: tuple[str, ...]) -> bool:
@@ -533,10 +634,20 @@ class _Tree:
         return (case.lower_ if case is not None else None), token
 
     def antecedent(self, filler, top):
-        """A relative pronoun stands for the noun its clause modifies (der ... gereist war -> Borrell)."""
-        if "Rel" in filler.morph.get("PronType") and self.fn(top) == RELATIVE_CLAUSE and top.head.i != top.i:
+        """A relative pronoun stands for the noun its clause modifies (der ... gereist war -> Borrell); where
+        the parser took the clause for another kind, for the noun before the comma that opens it (Sanda,
+        der ...; eine Gruppe dahinter, die ...)."""
+        if "Rel" not in filler.morph.get("PronType") and filler.tag_ not in RELATIVE_TAGS:
+            return filler
+        if self.fn(top) == RELATIVE_CLAUSE and top.head.i != top.i:
             return top.head
-        return filler
+        doc, i = filler.doc, filler.i - 1
+        while i >= 0 and doc[i].pos_ == "ADP":      # ", mit dem ..."
+            i -= 1
+        if i < 1 or doc[i].text != ",":
+            return filler
+        noun = next((t for t in reversed(doc[max(i - 3, 0):i]) if t.pos_ in NOUNS), None)
+        return noun if noun is not None and not any(t.is_punct for t in doc[noun.i + 1:i]) else filler
 
     def named(self, token):
         """The name a filler is or introduces (US-Außenminister Antony Blinken, Region Kursk), else None.
@@ -560,22 +671,28 @@ class _Tree:
 
     def name_extent(self, token) -> tuple[int, int]:
         """A name in full: the name words next to it that hang below it, or with it on a title
-        (Bundeskanzlerin Anna Berger), widened to the entity that holds it if the entity's other words
-        hang below it or beside it (titles left out: Papst Leo)."""
+        (Bundeskanzlerin Anna Berger), widened to the named entity that holds it, whatever the parse
+        (the recogniser knows a surname the tagger took for a noun: Temir Ussubalijew), without the
+        titles before it (Papst Leo) and up to any verb or punctuation the recogniser ran into."""
         def part(t) -> bool:
-            return _is_name(t) and t.pos_ != "ADJ" and not self.introduces_name(t) and (token.is_ancestor(t) or (
-                t.head == token.head and self.introduces_name(token.head)) or (
-                token.head == t and self.fn(token) == NAME))
+            return _is_name(t) and t.pos_ != "ADJ" and not _initial_adjective(t) and not self.introduces_name(t) and (
+                token.is_ancestor(t) or (t.head == token.head and self.introduces_name(token.head)) or (
+                    token.head == t and self.fn(token) == NAME))
         doc, first, last = token.doc, token.i, token.i
         while first > 0 and part(doc[first - 1]):
             first -= 1
         while last + 1 < len(doc) and part(doc[last + 1]):
             last += 1
-        entity = next((list(e) for e in token.doc.ents if e.start <= token.i < e.end), [])
-        while entity and entity[0] != token and self.introduces_name(entity[0]):
-            entity = entity[1:]
-        if all(t == token or token.is_ancestor(t) or t.head == token.head != t for t in entity):
-            first, last = min([first] + [t.i for t in entity]), max([last] + [t.i for t in entity])
+        entity = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+        if entity is not None:
+            def inside(t) -> bool:
+                # a person's surname may be tagged a noun; in other names a noun is where the name ended
+                return entity.start <= t.i < entity.end and t.pos_ not in VERBAL and not t.is_punct and not (
+                    _initial_adjective(t)) and (t.pos_ != "NOUN" or entity.label_ in PERSON_LABELS)
+            while first > 0 and inside(doc[first - 1]) and not self.introduces_name(doc[first - 1]):
+                first -= 1
+            while last + 1 < len(doc) and inside(doc[last + 1]):
+                last += 1
         return first, last
 
     def listed(self, token) -> list:
@@ -637,6 +754,32 @@ def _is_name(token) -> bool:
 
 def _reflexive(token) -> bool:
     return token.lemma_.lower() == "sich"
+
+
+def _zu_infinitive(token) -> bool:
+    """An infinitive with zu (zu liefern, anzugreifen), which has no subject of its own."""
+    return token.i > 0 and token.doc[token.i - 1].lower_ == "zu" or "zu" in token.lower_[2:-3] and (
+        "Inf" in token.morph.get("VerbForm") or token.tag_ == "VVIZU")
+
+
+def _counted_noun(token):
+    """The noun a comparative amount counts, which a weak parser may leave as the head (Mehr als 300
+    Menschen -> Menschen); else the token itself."""
+    doc = token.doc
+    if token.lower_ not in ("mehr", "weniger") or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "als":
+        return token
+    return next((t for t in doc[token.i + 2:token.i + 6] if t.pos_ in NOUNS), token)
+
+
+def _initial_adjective(token) -> bool:
+    """An adjective that starts the sentence, capital for that reason only (Kirgisische Truppen); within a
+    sentence a capital adjective starts a name (die Vereinten Nationen)."""
+    return token.is_sent_start and (token.pos_ == "ADJ" or token.tag_ in ADJECTIVE_TAGS)
+
+
+def _counted(token) -> bool:
+    """Whether a noun has a number or quantifier (zwei Tage, wenige Tage)."""
+    return any(c.pos_ == "NUM" or c.like_num or "Ind" in c.morph.get("PronType") for c in token.children)
 
 
 def _possessive(token) -> bool:
