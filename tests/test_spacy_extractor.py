@@ -239,6 +239,16 @@ READINGS = [  # sentence, the mentions expected in it; the id names the behaviou
     pytest.param("Bereits vor vier Wochen hatte die Armee das Dorf beschossen.", {("Conflict:Attack", "beschossen"): {
         ("Attacker", "Armee"), ("Target", "Dorf"), ("Time", "vor vier Wochen")}},
         id="a preposition that changes the time stays"),
+    pytest.param("Die Regierung verurteilte den Angriff auf das Krankenhaus.", {
+        (S, "verurteilte"): {("Speaker", "Regierung")}, ("Conflict:Attack", "Angriff"): {("Target", "Krankenhaus")}},
+        id="the phrase right after a noun trigger is its own"),
+    pytest.param("Die Beauftragte für Menschenrechte, Anna Keller, sagte am Montag, die Lage sei ernst.", {
+        (S, "sagte"): {("Speaker", "Anna Keller"), ("Time", "Montag")}}, id="a name between commas after the subject"),
+    pytest.param("Die Länder wollen bis 2030 gemeinsam rund fünf Milliarden Euro zahlen.", {(M, "zahlen"): {
+        ("Giver", "Länder"), ("Money", "rund fünf Milliarden Euro"), ("Time", "2030")}},
+        id="an amount starts at its quantifier"),
+    pytest.param("Die Regierung in Lima erklärte, die Lage sei ruhig.", {(S, "erklärte"): {("Speaker", "Regierung")}},
+        id="where the subject is is not where the event is"),
 ]
 
 
@@ -491,6 +501,7 @@ gewählt      wählen    VERB  10 ROOT       VerbForm=Part
 
 
 def test_a_name_after_a_title_counts_whatever_its_label_and_a_name_after_a_preposition_does_not():
+    # the place of the subject (der Sprecher in Bonn) is not the event's place (guidelines section 3)
     assert ud_found("""
 Der          der       DET   1 det         PronType=Art
 Fraktionschef Fraktionschef NOUN 3 nsubj
@@ -508,7 +519,7 @@ Bonn         Bonn      PROPN 1 nmod
 bestätigte   bestätigen VERB 4 ROOT
 es           es        PRON  4 obj
 .            .         PUNCT 4 punct""", {"Bonn": "LOC"}) == {
-        ("Contact:Statement", "bestätigte"): {("Speaker", "Sprecher"), ("Place", "Bonn")}}
+        ("Contact:Statement", "bestätigte"): {("Speaker", "Sprecher")}}    # Bonn is where the speaker works
 
 
 def test_a_position_and_a_place_hung_on_the_wrong_word_are_found_in_the_clause():

@@ -99,6 +99,7 @@ class SpacyExtractor(Extractor):
         self.time_nouns = tuple(w.lower() for w in cues["time_words"] if w[:1].isupper() and len(w) > 4)
         self.time_spans = {w.lower() for w in self.grammar["time_span_nouns"]}
         self.media_nouns = tuple(w.lower() for w in self.grammar["media_nouns"])
+        self.quantifiers = {w.lower() for w in self.grammar["amount_quantifiers"]}
         self.roles = {t: set(spec["roles"]) for t, spec in load_ontology().event_types.items()}
 
     # --- the pipeline ---------------------------------------------------------------
@@ -185,7 +186,7 @@ class SpacyExtractor(Extractor):
                     CONJUNCT, CLAUSE, RELATIVE_CLAUSE):
                 continue    # one event, one trigger: "mit einer Attacke angegriffen", "vereinbartes Abkommen"
             arguments = self._arguments(tree, token, event_type, lemma, is_verb, trigger_indices, offset)
-            if self.word_order and is_verb and token.pos_ in VERBAL and not _zu_infinitive(token):
+            if self.word_order and is_verb and token.pos_ not in NOUNS and not _zu_infinitive(token):
                 arguments += self._word_order_arguments(doc.text, token, event_type, lemma, arguments, offset)
             mentions.append(EventMention(doc_id, event_type, _span(doc, i, i, offset), tuple(arguments)))
         return mentions
@@ -234,7 +235,9 @@ class SpacyExtractor(Extractor):
         if token.pos_ in NOUNS and word not in self.lexicon.split_forms:
             head = self.lexicon.compound_head(lemma) or self.lexicon.compound_head(word)
             return (*head, False) if head else None
-        return None
+        # a separated verb the tagger did not take for a verb: its particle closes the clause (griffen ... an.)
+        return next(((event_type, verb_lemma, True) for event_type, verb_lemma, particle
+                     in self.lexicon.split_forms.get(word, ()) if _closes_clause(token, particle)), None)
 
     # --- arguments ------------------------------------------------------------------
 
@@ -263,21 +266,24 @@ class SpacyExtractor(Extractor):
         missing = ({"Time", "Place"} | symmetric) & roles - {role for role, _, _ in chosen}
         chosen += [c for c in self._fill(tree, event_type, intransitive, shared, triggers)[0] if c[0] in missing]
         # then, as a weak parser hangs phrases on the wrong word: the nearest time, position (als Minister)
-        # or place with a name (in, nach, aus Berlin) anywhere in the clause
+        # or place with a name (in, nach, aus Berlin) anywhere in the clause, but not where the subject
+        # is (die Regierung in Kairo erklärte)
         missing = ({"Time", "Position"} | PLACE_ROLES) & roles - {role for role, _, _ in chosen}
+        participants = {filler.i for role, filler, _ in chosen if role == functions.get("subject")}
         found = [c for c in self._fill(tree, event_type, intransitive, tree.clause_phrases(clause), triggers)[0]
-                 if c[0] in missing and (c[0] not in PLACE_ROLES or tree.named(c[1]) is not None)] if missing else []
+                 if c[0] in missing and (c[0] not in PLACE_ROLES or tree.named(c[1]) is not None
+                                         and tree.phrase_head(c[1]).i not in participants)] if missing else []
         for role in missing:
             chosen += sorted((c for c in found if c[0] == role), key=lambda c: abs(c[1].i - token.i))[:1]
         chosen += self._positions(tree, event_type, chosen)
-        arguments, seen = [], set()
+        arguments = []
         for role, filler, entity_type in chosen:
             first, last = self._extent(tree, filler, entity_type, token)
-            argument = Argument(role, _span(filler.doc, first, last, offset), entity_type)
-            if (role, argument.span) not in seen:
-                seen.add((role, argument.span))
-                arguments.append(argument)
-        return arguments
+            arguments.append(Argument(role, _span(filler.doc, first, last, offset), entity_type))
+        # one argument per role and span, none inside another of its role (Sonntag in Nacht zum Sonntag)
+        return [a for i, a in enumerate(arguments) if a not in arguments[:i] and not any(
+            b.role == a.role and b.span != a.span and b.span.start <= a.span.start and a.span.end <= b.span.end
+            for b in arguments)]
 
     def _candidates(self, tree: _Tree, token, is_verb: bool, triggers: set[int]) -> tuple[list, list, list]:
         """``(function, filler, preposition)`` of a trigger's own dependents; the phrases of its clause it
@@ -302,6 +308,9 @@ class SpacyExtractor(Extractor):
                                for kind, filler, preposition in before if kind in (SUBJECT, PASSIVE_SUBJECT)]
             return candidates, [c for c in before if c[0] == OBLIQUE and c[1].i < first[0].i], chain
         candidates = self._dependents(tree, [token], False, False)
+        following = _following_phrase(token)
+        if following is not None and all(filler != following[1] for _, filler, _ in candidates):
+            candidates.append((OBLIQUE, following[1], following[0]))
         governor = tree.phrase_head(token)
         if governor.pos_ not in VERBAL or governor.i == token.i:
             return candidates, [], []
@@ -319,7 +328,8 @@ class SpacyExtractor(Extractor):
         """A subject for an active verb whose parse gives none: the first of two accusative objects (die
         Armee werde weitere Einheiten verlegen), the only object of a type without an object role (teilte
         das Präsidialamt mit), or a noun without function that opens the sentence right before a finite
-        verb (Omerović betonte)."""
+        verb (Omerović betonte), or the noun that opens the sentence before a relative clause or an
+        apposition that ends right before the verb (Vuković, die als Vertraute gilt, kündigte an)."""
         if tree.passive(chain) or any(kind in (SUBJECT, PASSIVE_SUBJECT) for kind, _, _ in candidates):
             return candidates
         objects = [c for c in candidates if c[0] == OBJECT and self._entity_type(c[1], None) != "TIME"]
@@ -331,8 +341,22 @@ class SpacyExtractor(Extractor):
         if {"Part", "Inf"} & set(verb.morph.get("VerbForm")):
             return candidates
         before = next((c for c in verb.children if c.i == verb.i - 1 and c.left_edge.i == 0
-                       and tree.fn(c) is None and c.pos_ in NOUNS), None)
-        return candidates + [(SUBJECT, before, None)] if before is not None else candidates
+                       and tree.fn(c) is None and c.pos_ in NOUNS), None) or _subject_before_insertion(verb)
+        if before is not None:
+            return candidates + [(SUBJECT, before, None)]
+        return candidates + self._coordinated_subject(tree, verb)
+
+    def _coordinated_subject(self, tree: _Tree, verb) -> list:
+        """The subject of the verb before ``und`` that joins this one to it, with no comma between (sagte
+        der Minister und fügte hinzu), wherever the parser hung the second verb."""
+        doc = verb.doc
+        if verb.i < 2 or doc[verb.i - 1].pos_ != "CCONJ":
+            return []
+        earlier = next((t for t in reversed(doc[:verb.i - 1]) if t.pos_ == "VERB" or t.is_punct), None)
+        if earlier is None or earlier.is_punct:
+            return []
+        chain = tree.verb_chain(earlier)
+        return [c for c in self._dependents(tree, chain, tree.passive(chain), True) if c[0] == SUBJECT]
 
     def _fill(self, tree: _Tree, event_type: str, intransitive: bool, candidates: list,
               triggers: set[int]) -> tuple[list, list]:
@@ -501,6 +525,18 @@ class SpacyExtractor(Extractor):
             first += 1
         return first
 
+    def _amount_start(self, money) -> int:
+        """The first token of the amount before a currency: numbers and amount words right before it, and
+        the quantifiers right before those (mehr als 9 Milliarden; not 2028 gemeinsam rund 7 Milliarden)."""
+        doc, first = money.doc, money.i
+        while first > 0 and (doc[first - 1].like_num or doc[first - 1].pos_ == "NUM"
+                             or doc[first - 1].lower_ in self.money_words):
+            first -= 1
+        if first < money.i:
+            while first > 0 and doc[first - 1].lower_ in self.quantifiers and not doc[first - 1].like_num:
+                first -= 1
+        return first
+
     def _trailing_words_out(self, filler, last: int) -> int:
         """The last token of a time or an amount before the first noun after it that is none of it, which a
         weak parser hung on it (am Dienstag Rettungsteams, fünf Millionen Euro Soforthilfe)."""
@@ -520,6 +556,8 @@ class SpacyExtractor(Extractor):
             counted = _counted(filler)
             first, last = tree.phrase_extent(filler, trigger, True, lambda preposition, noun: counted and (
                 preposition in ("vor", "nach")) or self._entity_type(noun, None) == "TIME")
+            if entity_type == "MONEY":
+                first = max(first, self._amount_start(filler))
             return self._leading_words_out(filler, first), self._trailing_words_out(filler, last)
         if entity_type == "TITLE":
             return filler.i, filler.i       # a Position is the title itself, not the name after it
@@ -667,6 +705,28 @@ class _Tree:
                     introducer or self.fn(child) in (APPOSITION, NAME, KERNEL) or (
                     child.i == token.i + 1 and "Gen" not in child.morph.get("Case"))):
                 return child
+        return self._apposed_name(token, introducer) if token.pos_ == "NOUN" else None
+
+    def _apposed_name(self, noun, introducer: bool):
+        """The name after a title however the parser hung it: right after it (die Abgeordnete Anna Muster),
+        or between commas after its phrase (der Präsident des Landes, Anna Muster, rief an); after another
+        noun, a person's name between commas if the noun opens the sentence (die Beauftragte für Umwelt,
+        Anna Muster, sagte)."""
+        doc = noun.doc
+        opens = introducer or not any(t.pos_ in NOUNS for t in doc[:noun.i])
+        for t in doc[noun.i + 1:]:
+            if t.pos_ in VERBAL or t.is_punct and t.text != ",":
+                return None
+            if introducer and t.i == noun.i + 1 and _is_name(t) and not self.introduces_name(t):
+                return t
+            if t.text == ",":
+                name = doc[t.i + 1] if opens and t.i + 1 < len(doc) else None
+                if name is None or self.introduces_name(name) or not (
+                        name.ent_type_ in PERSON_LABELS or introducer and name.ent_type_):
+                    return None
+                last = self.name_extent(name)[1]
+                return name if last + 1 < len(doc) and (doc[last + 1].text == "," or doc[last + 1].pos_ in VERBAL) \
+                    else None
         return None
 
     def name_extent(self, token) -> tuple[int, int]:
@@ -754,6 +814,42 @@ def _is_name(token) -> bool:
 
 def _reflexive(token) -> bool:
     return token.lemma_.lower() == "sich"
+
+
+def _subject_before_insertion(verb):
+    """The first noun of a sentence that opens with a noun phrase, a comma and a relative clause or a
+    name, when the verb follows right after the insertion's closing comma; else None."""
+    doc = verb.doc
+    if verb.i < 2 or doc[verb.i - 1].text != ",":
+        return None
+    comma = next(t for t in doc if t.text == ",")
+    opening = doc[:comma.i]
+    if comma.i + 1 >= verb.i or any(t.pos_ in VERBAL or t.is_punct for t in opening):
+        return None
+    inserted = doc[comma.i + 1]
+    if not ("Rel" in inserted.morph.get("PronType") or inserted.tag_ in RELATIVE_TAGS or inserted.ent_type_):
+        return None
+    return next((t for t in opening if t.pos_ in NOUNS), None)     # named() finds an apposed name
+
+
+def _following_phrase(noun) -> tuple[str, object] | None:
+    """``(preposition, noun)`` of the prepositional phrase right after a noun, which modifies it whatever the
+    parser made of it (Angriffe auf zivile Ziele): German puts a noun's phrases right after it."""
+    doc, i = noun.doc, noun.i + 1
+    if i >= len(doc) or doc[i].pos_ != "ADP":
+        return None
+    preposition = doc[i].lower_
+    i += 1
+    while i < len(doc) and doc[i].pos_ in ("DET", "ADJ", "NUM", "ADV") and not doc[i].is_punct:
+        i += 1
+    return (preposition, doc[i]) if i < len(doc) and doc[i].pos_ in NOUNS else None
+
+
+def _closes_clause(token, particle: str) -> bool:
+    """Whether ``particle`` stands after ``token`` right before a punctuation mark or the end."""
+    doc = token.doc
+    return any(t.lower_ == particle and (t.i + 1 == len(doc) or doc[t.i + 1].is_punct)
+               for t in _rest_of_sentence(token))
 
 
 def _zu_infinitive(token) -> bool:
