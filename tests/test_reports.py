@@ -49,7 +49,9 @@ def test_compare_writes_tables_in_every_format(comparison):
     assert csv.splitlines()[0].startswith("run,TI P,TI R,TI F1,TI F1 low,TI F1 high")
     assert "\\begin{tabular}" in (out / "leaderboard_exact.tex").read_text()
     significance = (out / "significance.csv").read_text().splitlines()
-    assert len(significance) == 2           # one pair of runs
+    assert len(significance) == 3           # one pair of runs, exact and lenient
+    assert significance[0].endswith(",spans") and {line.rsplit(",", 1)[1] for line in significance[1:]} == {
+        "exact", "lenient"}
 
 
 def test_compare_draws_the_plots(comparison):

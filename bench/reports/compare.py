@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pandas as pd
+
 from bench.reports import html, plots
 from bench.reports.leaderboard import coref_attribute_frame, leaderboard_frame, readable, significance_frame
 from bench.reports.runs import latest_runs, load_runs, sweep_runs
@@ -37,13 +39,15 @@ def compare(folders: list[Path], results_dir: Path, data_cfg, out_dir: Path | No
                         "triggers matched by span, %)\n\n" + extras.to_markdown())
     leaderboard_md = "\n\n".join(markdown) + "\n"
     if len(runs) > 1:
-        significance = significance_frame(runs, gold, documents, samples=samples)
+        frames = [significance_frame(runs, gold, documents, mode, samples=samples) for mode in ("exact", "lenient")]
+        significance = pd.concat([f.assign(spans=mode) for f, mode in zip(frames, ("exact", "lenient"))])
         significance.to_csv(out / "significance.csv", index=False, float_format="%.4f")
-        long = significance.melt(id_vars=["A", "B"])
+        long = significance.melt(id_vars=["spans", "A", "B"])
         long[["level", "figure"]] = long["variable"].str.rsplit(" ", n=1, expand=True)
-        table = long.pivot_table(index=["A", "B", "level"], columns="figure", values="value", sort=False)
-        leaderboard_md += ("\n**Paired bootstrap over sentences** (exact spans; ΔF1 = A - B in points, "
-                           f"two-sided p, {samples:,} resamples)\n\n" + table.reset_index().to_markdown(index=False, floatfmt=".4f") + "\n")
+        table = long.pivot_table(index=["spans", "A", "B", "level"], columns="figure", values="value", sort=False)
+        leaderboard_md += ("\n**Paired bootstrap over sentences** (ΔF1 = A - B in points, two-sided p, "
+                           f"{samples:,} resamples)\n\n" + table.reset_index().to_markdown(index=False, floatfmt=".4f")
+                           + "\n")
     (out / "leaderboard.md").write_text(leaderboard_md, encoding="utf-8")
     plots.per_type_f1(runs, out / "plots")
     plots.per_type_f1(runs, out / "plots", level="AC")
