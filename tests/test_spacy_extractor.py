@@ -249,6 +249,14 @@ READINGS = [  # sentence, the mentions expected in it; the id names the behaviou
         id="an amount starts at its quantifier"),
     pytest.param("Die Regierung in Lima erklärte, die Lage sei ruhig.", {(S, "erklärte"): {("Speaker", "Regierung")}},
         id="where the subject is is not where the event is"),
+    pytest.param("Die Regierung kündigte die Lieferung von Munition an.", {
+        (S, "kündigte"): {("Speaker", "Regierung")},
+        ("Transaction:Transfer-Ownership", "Lieferung"): {("Artifact", "Munition")}},
+        id="a noun's von-phrase without a name is its genitive"),
+    pytest.param("Auch Ungarn schickte Soldaten in Richtung Grenze, wie Augenzeugen der Zeitung berichteten.", {
+        (T, "schickte"): {("Agent", "Ungarn"), ("Artifact", "Soldaten")},
+        (S, "berichteten"): {("Speaker", "Augenzeugen"), ("Addressee", "Zeitung")}},
+        id="a subordinate clause's verb takes no noun from before its conjunction"),
 ]
 
 

@@ -42,11 +42,11 @@ AGENT, OBLIQUE, GENITIVE = "agent", "oblique", "genitive"
 # not a label's function: a von/durch phrase of an active verb, which cannot hold the subject's role
 ACTIVE_VON = "active_von"
 APPOSITION, NAME, KERNEL, CONJUNCT, COORDINATOR = "apposition", "name", "kernel", "conjunct", "coordinator"
-PARTICLE, CASE, CLAUSE, RELATIVE_CLAUSE, PASSIVE_AUXILIARY = (
-    "particle", "case", "clause", "relative_clause", "passive_auxiliary")
+PARTICLE, CASE, CLAUSE, RELATIVE_CLAUSE, PASSIVE_AUXILIARY, SUBORDINATOR = (
+    "particle", "case", "clause", "relative_clause", "passive_auxiliary", "subordinator")
 #: the functions labels.yaml may map a label to
 FUNCTIONS = {SUBJECT, PASSIVE_SUBJECT, OBJECT, DATIVE, AGENT, OBLIQUE, GENITIVE, APPOSITION, NAME, KERNEL,
-             CONJUNCT, COORDINATOR, PARTICLE, CASE, CLAUSE, RELATIVE_CLAUSE, PASSIVE_AUXILIARY}
+             CONJUNCT, COORDINATOR, PARTICLE, CASE, CLAUSE, RELATIVE_CLAUSE, PASSIVE_AUXILIARY, SUBORDINATOR}
 
 VERBAL = {"VERB", "AUX"}
 NOUNS = {"NOUN", "PROPN"}
@@ -100,6 +100,7 @@ class SpacyExtractor(Extractor):
         self.time_spans = {w.lower() for w in self.grammar["time_span_nouns"]}
         self.media_nouns = tuple(w.lower() for w in self.grammar["media_nouns"])
         self.quantifiers = {w.lower() for w in self.grammar["amount_quantifiers"]}
+        self.clause_openers = set(self.grammar["clause_openers"])
         self.roles = {t: set(spec["roles"]) for t, spec in load_ontology().event_types.items()}
 
     # --- the pipeline ---------------------------------------------------------------
@@ -245,7 +246,7 @@ class SpacyExtractor(Extractor):
                    offset: int) -> list[Argument]:
         candidates, shared, clause = self._candidates(tree, token, is_verb, triggers)
         if clause and token in clause:
-            candidates = self._subject_repaired(tree, candidates, clause, event_type)
+            candidates = self._subject_repaired(tree, self._in_own_clause(tree, candidates, token), clause, event_type)
         content = self.grammar["content_prepositions"].get(lemma, ())
         candidates = [c for c in candidates if c[2] not in content]     # warnte vor Streiks: what is said
         objects = [f for kind, f, _ in candidates if kind == OBJECT and self._entity_type(f, None) != "TIME"]
@@ -311,6 +312,10 @@ class SpacyExtractor(Extractor):
         following = _following_phrase(token)
         if following is not None and all(filler != following[1] for _, filler, _ in candidates):
             candidates.append((OBLIQUE, following[1], following[0]))
+        # a noun's von-phrase without a name stands for its genitive (die Lieferung von Munition)
+        candidates = [(GENITIVE, filler, preposition) if kind == OBLIQUE and preposition in ("von", "vom")
+                      and not _is_name(filler) else (kind, filler, preposition)
+                      for kind, filler, preposition in candidates]
         governor = tree.phrase_head(token)
         if governor.pos_ not in VERBAL or governor.i == token.i:
             return candidates, [], []
@@ -323,6 +328,19 @@ class SpacyExtractor(Extractor):
         # "Bei einem Anschlag sind am Samstag ... getötet worden": the noun shares its clause's phrases (and
         # its subject, which _arguments takes for events whose parties are alike: zu Gesprächen reisen)
         return candidates, [c for c in clause if c[0] in (OBLIQUE, SUBJECT)], chain
+
+    def _in_own_clause(self, tree: _Tree, candidates: list, verb) -> list:
+        """The candidates of a verb in a clause opened by a conjunction (wie, dass, weil) without the nouns
+        before that conjunction, which a weak parser hangs on the verb (schickte Einheiten, wie Zeugen
+        berichteten: not Einheiten). A conjunction opens a clause by its label or right after a comma;
+        zu before an infinitive opens none."""
+        doc = verb.doc
+        opener = next((t for t in reversed(doc[:verb.i]) if t.text == "," or t.pos_ != "PART" and (
+            tree.fn(t) == SUBORDINATOR or t.pos_ == "SCONJ" or t.lower_ in self.clause_openers
+            and t.i > 0 and doc[t.i - 1].text == ",")), None)
+        if opener is None or opener.text == ",":
+            return candidates
+        return [c for c in candidates if c[1].i > opener.i or c[0] not in (SUBJECT, OBJECT, DATIVE)]
 
     def _subject_repaired(self, tree: _Tree, candidates: list, chain: list, event_type: str) -> list:
         """A subject for an active verb whose parse gives none: the first of two accusative objects (die
