@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from bench.extractors.base import Extractor, ExtractorError
@@ -87,6 +88,7 @@ class SpacyExtractor(Extractor):
         self._nlp = None
         #: the rules extractor's reading by word order, for subject and object where the parse has neither
         self.word_order = RulesExtractor() if word_order else None
+        self._reading = (None, None)
         self.lexicon = TriggerLexicon(load_yaml("triggers.yaml"))
         # the rules extractor's word lists and argument tables (bench/resources/rules/)
         cues, self.grammar = load_yaml("cues.yaml"), load_yaml("arguments.yaml")
@@ -95,6 +97,9 @@ class SpacyExtractor(Extractor):
             for words in (cues["titles"], cues["time_words"], cues["money_words"], self.grammar["idiom_nouns"],
                           self.grammar["class_nouns"]))
         self.prepositions = {p.lower(): roles for p, roles in self.grammar["prepositions"].items()}
+        # title lookups compare a word with every title: remember the answers
+        self._title_word = lru_cache(maxsize=None)(lambda word: is_title(word, self.titles))
+        self._introduces_name = lru_cache(maxsize=None)(lambda word: is_title(word, self.titles, self.class_nouns))
         # the nouns among the time words, as compound heads (not Tag: Bundestag)
         self.time_nouns = tuple(w.lower() for w in cues["time_words"] if w[:1].isupper() and len(w) > 4)
         self.time_spans = {w.lower() for w in self.grammar["time_span_nouns"]}
@@ -167,7 +172,7 @@ class SpacyExtractor(Extractor):
     def tree(self, doc) -> _Tree:
         """The reading of a parsed sentence through grammatical functions (also for the learned extractor)."""
         scheme = self.scheme or detect_scheme(t.dep_ for t in doc)
-        return _Tree(LABELS["schemes"].get(scheme, {}), lambda t: is_title(t.lower_, self.titles, self.class_nouns))
+        return _Tree(LABELS["schemes"].get(scheme, {}), lambda t: self._introduces_name(t.lower_))
 
     def doc_mentions(self, doc, doc_id: str, offset: int = 0) -> list[EventMention]:
         """Mentions in one parsed sentence (a spaCy ``Doc``) whose first character is ``offset``
@@ -202,7 +207,9 @@ class SpacyExtractor(Extractor):
             return []
         taken = [Span(token.idx, token.idx + len(token.text))] + [
             Span(a.span.start - offset, a.span.end - offset) for a in parsed]
-        found = self.word_order.grammatical_arguments(self.word_order.read(text), token.idx, event_type, lemma, True)
+        if self._reading[0] != text:        # read each sentence once, whatever its number of triggers
+            self._reading = (text, self.word_order.read(text))
+        found = self.word_order.grammatical_arguments(self._reading[1], token.idx, event_type, lemma, True)
         return [Argument(a.role, Span(a.span.start + offset, a.span.end + offset, a.span.text), a.entity_type)
                 for a in found if not any(a.span.overlaps(t) for t in taken)]
 
@@ -528,7 +535,7 @@ class SpacyExtractor(Extractor):
         return token.pos_ in NOUNS and any(token.lower_.endswith(noun) for noun in self.media_nouns)
 
     def _is_title(self, token) -> bool:
-        return is_title(token.lower_, self.titles)
+        return self._title_word(token.lower_)
 
     def _leading_words_out(self, filler, first: int) -> int:
         """The first token of a time or an amount without an adverb or a noun before it that is none of it
