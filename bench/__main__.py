@@ -191,7 +191,8 @@ def _compare(args: list[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m bench compare")
     parser.add_argument("runs", nargs="*", type=Path,
-                        help="result folders (default: the latest run of each name), and key=value overrides")
+                        help="result folders (default: the latest run of each name on the chosen data), "
+                             "and key=value overrides")
     parser.add_argument("--out", type=Path, help="output folder (default: results/comparisons/<timestamp>)")
     parser.add_argument("--samples", type=int, default=10_000, help="bootstrap resamples of the paired test")
     parser.add_argument("--readme", action="store_true", help="also put the leaderboard into README.md")

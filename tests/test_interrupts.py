@@ -64,3 +64,16 @@ def test_a_staging_folder_left_by_a_kill_is_never_read(tmp_path):
     done = bench("compare", f"results_dir={results}", "--samples", "100", "--out", str(tmp_path / "cmp"))
     assert done.returncode == 0, done.stderr
     assert Path(tmp_path / "cmp" / "leaderboard.md").is_file()
+
+
+def test_compare_by_default_takes_only_runs_on_its_own_data(tmp_path):
+    results = tmp_path / "results"
+    for data, name in (("seeds", "on_seeds"), ("dev", "on_dev")):
+        done = bench("run", "extractor=rules", f"data={data}", f"run_name={name}", f"results_dir={results}",
+                     "scoring.bootstrap_samples=0", "print_table=false")
+        assert done.returncode == 0, done.stderr
+    assert [p.parent.name for p in latest_runs(results)] == ["on_dev", "on_seeds"]
+    done = bench("compare", f"results_dir={results}", "--samples", "100", "--out", str(tmp_path / "cmp"))
+    assert done.returncode == 0, done.stderr
+    board = (tmp_path / "cmp" / "leaderboard.md").read_text()
+    assert "on_seeds" in board and "on_dev" not in board

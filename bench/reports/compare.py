@@ -13,11 +13,11 @@ from bench.reports.runs import latest_runs, load_runs, sweep_runs
 
 def compare(folders: list[Path], results_dir: Path, data_cfg, out_dir: Path | None = None,
             samples: int = 10_000, sweep: str | None = None) -> tuple[Path, str]:
-    """Write the comparison of ``folders`` (default: the latest run of each name, or every run of
-    ``sweep``; "latest" for the most recent sweep); return its folder and the Markdown leaderboard."""
+    """Write the comparison of ``folders`` (default: the latest run of each name on ``data_cfg``, or every
+    run of ``sweep``; "latest" for the most recent sweep); return its folder and the Markdown leaderboard."""
     if sweep:
         folders = sweep_runs(results_dir, None if sweep == "latest" else sweep)
-    runs, documents, gold_by_doc = load_runs(folders or latest_runs(results_dir), data_cfg)
+    runs, documents, gold_by_doc = load_runs(folders or latest_runs(results_dir, data_cfg), data_cfg)
     gold = [m for d in sorted(gold_by_doc) for m in gold_by_doc[d]]
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d_%H-%M-%S")
     out = out_dir or results_dir / "comparisons" / stamp

@@ -36,16 +36,23 @@ def label_runs(runs: list[Run]) -> None:
         run.label = f"{run.name} [{', '.join(differing)}]" if differing else f"{run.name} ({run.folder.name})"
 
 
-def latest_runs(results_dir: Path) -> list[Path]:
-    """The newest complete result folder of every run name under ``results_dir``."""
+def latest_runs(results_dir: Path, data_cfg=None) -> list[Path]:
+    """The newest complete result folder of every run name under ``results_dir``; with ``data_cfg``,
+    of the runs on those documents and that gold only (not a run on the development set)."""
     folders = []
     for group in sorted(p for p in results_dir.iterdir() if p.is_dir()):
         if group.name.startswith(".") or group.name in NOT_RUNS:
             continue
-        complete = sorted(p for p in group.iterdir() if (p / "scores.json").is_file() and not p.name.startswith("."))
+        complete = sorted(p for p in group.iterdir() if (p / "scores.json").is_file() and not p.name.startswith(".")
+                          and (data_cfg is None or _same_data(p, data_cfg)))
         if complete:
             folders.append(complete[-1])
     return folders
+
+
+def _same_data(folder: Path, data_cfg) -> bool:
+    saved = (yaml.safe_load((folder / "config.yaml").read_text(encoding="utf-8")) or {}).get("data") or {}
+    return all(project_path(saved.get(key, "")) == project_path(data_cfg[key]) for key in ("documents_dir", "gold_dir"))
 
 
 def sweep_runs(results_dir: Path, sweep: str | None = None) -> list[Path]:
