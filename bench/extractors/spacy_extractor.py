@@ -18,8 +18,11 @@ no Time, Place, Destination, Origin or Position, these come from its clause: the
 phrases a coordinated verb or a noun trigger shares with the verb of its clause, then
 the nearest time, title after ``als``/``zu`` or place name anywhere in the clause.
 Names are read from the surface as much as from the labels: a title before a name is
-left out, a name runs over the name words around it, and names listed with commas and
-``und`` each fill the role.
+left out, a name runs over the name words around it and the recogniser's entity, and
+names listed with commas and ``und`` each fill the role. A verb the parse gives no
+subject gets one from what the parse does show (``_subject_repaired``), and where it still
+has neither subject nor object, from German word order as the rules extractor reads it
+(``word_order``).
 
 Every sentence of ``Document.sentences`` is parsed on its own, so an argument never
 leaves its trigger's sentence.
