@@ -16,7 +16,7 @@ COMMANDS = {
     "score": "score a predictions file: score pred=FILE [name=NAME] [scoring.*=...]",
     "validate": "validate annotation files (default: the shipped gold): validate [PATH ...]",
     "export": "write the gold as JSON Lines: export out=FILE",
-    "stats": "the gold's size: documents, mentions per type, arguments per role, clusters",
+    "stats": "the gold's size: documents, mentions per type, arguments per role, clusters [data=dev]",
     "agree": "inter-annotator agreement of two or more annotation folders: agree A B [C ...]",
     "annotate": "authoring tools: annotate compile SRC [--out DIR]",
     "convert": "annotation files to/from brat and INCEpTION: convert KIND SRC OUT "
@@ -116,7 +116,7 @@ def _stats(args: list[str]) -> int:
     from bench.contrib.stats import gold_statistics_markdown
     from bench.harness import load_data
 
-    documents, gold = load_data(_compose([]).data)
+    documents, gold = load_data(_compose(_key_values(args, "stats")).data)
     print(gold_statistics_markdown(documents, gold))
     return 0
 

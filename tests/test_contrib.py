@@ -107,3 +107,13 @@ def test_readme_figures_are_generated_from_the_data(capsys):
 
     assert main(["readme", "--check"]) == 0, "README.md is out of date: run python -m bench readme"
     assert "up to date" in capsys.readouterr().out
+
+
+def test_stats_counts_the_chosen_data():
+    from test_harness import bench
+
+    seeds, dev = bench("stats"), bench("stats", "data=dev")
+    assert seeds.returncode == dev.returncode == 0, seeds.stderr + dev.stderr
+    assert "| total " in seeds.stdout and "dev_07" not in seeds.stdout
+    assert "dev_07" in dev.stdout and "000_eb7b64373a13186d" not in dev.stdout
+    assert bench("stats", "bogus").returncode != 0
