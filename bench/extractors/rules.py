@@ -143,17 +143,15 @@ class RulesExtractor(Extractor):
         triggers = self.lexicon.find(tokens)
         return Reading(tokens, triggers, self._phrases(tokens, {t.index for t in triggers}, text))
 
-    def grammatical_arguments(self, reading: Reading, start: int, event_type: str, lemma: str,
-                              verb: bool) -> list[Argument]:
-        """Subject and object by word order for a trigger another reader found, given by its first
+    def grammatical_arguments(self, reading: Reading, start: int, event_type: str, lemma: str) -> list[Argument]:
+        """Subject and object by word order for a verb trigger another reader found, given by its first
         character (none if no token starts there)."""
         index = next((i for i, t in enumerate(reading.tokens) if t.start == start), None)
         if index is None or event_type not in self.roles:
             return []
-        trigger, tokens = Trigger(index, event_type, lemma, verb), reading.tokens
-        left, right = self._clause(tokens, index)
-        bare = [p for p in reading.phrases if abs(p.first - index) <= self.window and left <= p.first
-                and p.last <= right and p.entity_type != "TIME" and self._preposition(tokens, p, index) is None]
+        trigger, tokens = Trigger(index, event_type, lemma, True), reading.tokens
+        left, clause = self._clause_phrases(tokens, reading.phrases, index)
+        bare = [p for p in clause if p.entity_type != "TIME" and self._preposition(tokens, p, index) is None]
         found = self._grammatical_roles(trigger, tokens, bare, self.functions.get(event_type, {}),
                                         self.roles[event_type], left)
         return [Argument(role, phrase.span, phrase.entity_type) for role, phrase in found]
@@ -258,11 +256,14 @@ class RulesExtractor(Extractor):
             return tokens[j].lower
         return None
 
+    def _clause_phrases(self, tokens: list[Token], phrases: list[Phrase], index: int) -> tuple[int, list[Phrase]]:
+        """The first token of the clause of token ``index``, and the phrases of that clause within the window."""
+        left, right = self._clause(tokens, index)
+        return left, [p for p in phrases if abs(p.first - index) <= self.window and left <= p.first and p.last <= right]
+
     def _arguments(self, trigger: Trigger, tokens: list[Token], phrases: list[Phrase]) -> list[Argument]:
-        left, right = self._clause(tokens, trigger.index)
+        left, clause = self._clause_phrases(tokens, phrases, trigger.index)
         roles, functions = self.roles[trigger.type], self.functions.get(trigger.type, {})
-        near = [p for p in phrases if abs(p.first - trigger.index) <= self.window]
-        clause = [p for p in near if left <= p.first and p.last <= right]
         found: list[tuple[str, Phrase]] = []
         bare = []
         for phrase in clause:

@@ -212,7 +212,7 @@ class SpacyExtractor(Extractor):
             Span(a.span.start - offset, a.span.end - offset) for a in parsed]
         if self._reading[0] != text:        # read each sentence once, whatever its number of triggers
             self._reading = (text, self.word_order.read(text))
-        found = self.word_order.grammatical_arguments(self._reading[1], token.idx, event_type, lemma, True)
+        found = self.word_order.grammatical_arguments(self._reading[1], token.idx, event_type, lemma)
         return [Argument(a.role, Span(a.span.start + offset, a.span.end + offset, a.span.text), a.entity_type)
                 for a in found if not any(a.span.overlaps(t) for t in taken)]
 
@@ -527,7 +527,7 @@ class SpacyExtractor(Extractor):
         """A time word or year, or a compound of a time noun (Samstagnachmittag, Wahlnacht)."""
         word, lemma = token.lower_, token.lemma_.lower()
         return word in self.time_words or lemma in self.time_words or bool(_YEAR.match(token.text)) or (
-            token.pos_ in NOUNS and any(word.endswith(noun) for noun in self.time_nouns))
+            token.pos_ in NOUNS and word.endswith(self.time_nouns))
 
     def _uncounted_time(self, token) -> bool:
         """A time that takes no phrase of its own: not counted (zwei Tage vor der Wahl)."""
@@ -535,7 +535,7 @@ class SpacyExtractor(Extractor):
 
     def _is_medium(self, token) -> bool:
         """A channel of communication, also as a compound head (Staatsfernsehen)."""
-        return token.pos_ in NOUNS and any(token.lower_.endswith(noun) for noun in self.media_nouns)
+        return token.pos_ in NOUNS and token.lower_.endswith(self.media_nouns)
 
     def _is_title(self, token) -> bool:
         return self._title_word(token.lower_)
