@@ -5,12 +5,17 @@ reports problems as ``file: where: what is wrong``, all of them at once.
 """
 from __future__ import annotations
 
+import difflib
+import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.errors import DataError
+from bench.paths import project_path
 from bench.schema import Argument, Document, EventMention, Ontology, Span, load_ontology
 
 DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -54,14 +59,6 @@ def _trimmed(text: str, start: int, end: int) -> Span:
     return Span(start, end, text[start:end])
 
 
-class DataError(Exception):
-    """Problems found in one or more input files, one message per line."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
 def read_text(path: Path) -> str:
     """A document's text: strict UTF-8, no byte-order mark, Unix line ends."""
     raw = path.read_bytes()
@@ -95,32 +92,106 @@ def load_documents(seeds_dir: Path) -> dict[str, Document]:
 
 # --- event mentions from JSON -------------------------------------------------
 
+#: the keys each object of the interchange and annotation formats may have; ``meta`` holds
+#: anything else a tool wants to keep beside a mention (read, ignored, not written back)
+EVENT_KEYS = {"doc_id", "type", "trigger", "arguments", "attributes", "id", "cluster", "meta"}
+SPAN_KEYS = {"start", "end", "text", "found"}
+ARGUMENT_KEYS = SPAN_KEYS | {"role", "entity_type", "entity_id"}
+FILE_KEYS = {"doc_id", "ontology_version", "annotator", "events"}
+#: problems reported in one file before reading stops
+MAX_PROBLEMS = 100
+
+
+class _TooManyProblems(Exception):
+    """Raised by ``_Checker.report`` once a file has ``MAX_PROBLEMS`` problems."""
+
+
+def _surrogate_field(value, where: str = "") -> str | None:
+    """The path of the first string in a parsed JSON value holding a lone surrogate, else None."""
+    stack = [(value, where)]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= c <= "\udfff" for c in item):
+                return path or "value"
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                name = key if key.isidentifier() else repr(key)
+                stack += [(key, f"{path}.{name}" if path else name), (inner, f"{path}.{name}" if path else name)]
+        elif isinstance(item, list):
+            stack += [(v, f"{path}[{i}]") for i, v in enumerate(item)]
+    return None
+
+
+class JSONValueError(ValueError):
+    """A JSON text that cannot be read; ``line`` and ``column`` are set for syntax errors."""
+
+    def __init__(self, reason: str, line: int | None = None, column: int | None = None):
+        super().__init__(reason)
+        self.line, self.column = line, column
+
+
+def loads_checked(text: str):
+    """``json.loads`` whose failures (bad syntax, nesting too deep, numbers too long, lone
+    surrogates) raise JSONValueError with a one-line reason."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise JSONValueError(f"invalid JSON: {err.msg}", err.lineno, err.colno) from None
+    except RecursionError:
+        raise JSONValueError("invalid JSON: nested too deeply") from None
+    except ValueError as err:     # e.g. an integer of more than 4,300 digits
+        raise JSONValueError(f"invalid JSON: {str(err).splitlines()[0]}") from None
+    bad = _surrogate_field(value)
+    if bad is not None:
+        raise JSONValueError(f"{bad}: holds a lone surrogate (not valid Unicode text)")
+    return value
+
 
 @dataclass
 class _Checker:
-    """Collects the problems of one file while its events are parsed."""
+    """Collects the problems of one file while its events are parsed. ``gold`` files are held to
+    the annotation rules (offsets, attributes, entity ids, clusters, arguments in the trigger's
+    sentence, no duplicates); predictions only to what scoring needs."""
 
     path: Path
     documents: dict[str, Document]
     ontology: Ontology
-    require_offsets: bool
+    gold: bool
     problems: list[str]
 
     def report(self, where: str, message: str) -> None:
         self.problems.append(f"{self.path}: {where}: {message}")
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.problems.append(f"{self.path}: {where}: {MAX_PROBLEMS} problems, stopped reading")
+            raise _TooManyProblems
 
-    def span(self, obj, where: str, doc: Document | None, what: str) -> Span | None:
+    def unknown_keys(self, obj: dict, allowed: set[str], where: str, what: str) -> None:
+        for key in sorted(set(obj) - allowed, key=str):
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(sorted(allowed))})"
+            self.report(where, f"unknown key {key!r} in {what}{hint}")
+
+    def span(self, obj, where: str, doc: Document | None, what: str, keys: set[str] = SPAN_KEYS) -> Span | None:
         if not isinstance(obj, dict):
             self.report(where, f"{what} must be an object with start, end and text")
             return None
+        self.unknown_keys(obj, keys, where, what)
         text, start, end = obj.get("text"), obj.get("start"), obj.get("end")
         if not isinstance(text, str) or not text:
             self.report(where, f"{what} needs a non-empty string 'text'")
             return None
-        if start is None and end is None and not self.require_offsets:
-            return Span(None, None, text)
+        found = obj.get("found", True)
+        if found is not True and found is not False:
+            self.report(where, f"{what} 'found' must be true or false, got {_short(found)}")
+            return None
+        if start is None and end is None and not self.gold:
+            return Span(None, None, text, unfound=not found)     # text only, or not found in the document
+        if not found:
+            self.report(where, f"{what} has offsets and 'found': false; give one or the other")
+            return None
         if not (type(start) is int and type(end) is int):
-            self.report(where, f"{what} 'start' and 'end' must be integers, got {start!r} and {end!r}")
+            self.report(where, f"{what} 'start' and 'end' must be integers, got {_short(start)} and {_short(end)}")
             return None
         if doc is None:
             return Span(start, end, text)
@@ -129,100 +200,127 @@ class _Checker:
                                f"or reversed")
             return None
         if doc.text[start:end] != text:
-            self.report(where, f"{what} text {text!r} does not match the document at {start}-{end}: "
-                               f"{doc.text[start:end]!r}")
+            self.report(where, f"{what} text {_short(text)} does not match the document at {start}-{end}: "
+                               f"{_short(doc.text[start:end])}")
             return None
         return Span(start, end, text)
 
-    def event(self, obj, where: str, doc_id_default: str | None = None,
-              gold: bool = False) -> EventMention | None:
+    def event(self, obj, where: str, doc_id_default: str | None = None) -> EventMention | None:
         if not isinstance(obj, dict):
             self.report(where, "an event must be a JSON object")
             return None
+        self.unknown_keys(obj, EVENT_KEYS, where, "the event")
         doc_id = obj.get("doc_id", doc_id_default)
         doc = self.documents.get(doc_id) if isinstance(doc_id, str) else None
         if doc is None:
-            self.report(where, f"unknown document id {doc_id!r}")
+            self.report(where, f"unknown document id {_short(doc_id)}")
         event_type = obj.get("type")
-        known_type = event_type in self.ontology.event_types
+        known_type = isinstance(event_type, str) and event_type in self.ontology.event_types
         if not known_type:
-            self.report(where, f"unknown event type {event_type!r}")
+            self.report(where, f"unknown event type {_short(event_type)}")
         trigger = self.span(obj.get("trigger"), where, doc, "trigger")
         attributes = obj.get("attributes", {})
-        self.attributes(attributes, where, gold)
-        arguments = []
+        self.attributes(attributes, where)
         raw_arguments = obj.get("arguments", [])
         if not isinstance(raw_arguments, list):
             self.report(where, "'arguments' must be a list")
             raw_arguments = []
+        arguments, seen = [], set()
         for i, raw in enumerate(raw_arguments, 1):
-            argument = self.argument(raw, f"{where}: argument {i}", doc, event_type if known_type else None, gold)
+            argument = self.argument(raw, f"{where}: argument {i}", doc, event_type if known_type else None)
             if argument is None:
                 continue
-            if argument in arguments:
-                self.report(f"{where}: argument {i}", f"duplicate argument {argument.role} {argument.span.text!r}")
-            if doc is not None and trigger is not None and trigger.start is not None and argument.span.start is not None:
-                sentence = doc.sentence_index(trigger.start)
-                if doc.sentence_index(argument.span.start) != sentence or \
-                        doc.sentence_index(argument.span.end - 1) != sentence:
-                    self.report(f"{where}: argument {i}",
-                                f"{argument.role} {argument.span.text!r} lies outside the trigger's sentence")
+            if self.gold:
+                self.gold_argument(argument, seen, f"{where}: argument {i}", doc, trigger)
             arguments.append(argument)
         cluster = obj.get("cluster")
-        if gold and not (isinstance(cluster, str) and ENTITY_ID.match(cluster)):
-            self.report(where, f"'cluster' must be a lower-case slug, got {cluster!r}")
+        if self.gold and not (isinstance(cluster, str) and ENTITY_ID.match(cluster)):
+            self.report(where, f"'cluster' must be a lower-case slug, got {_short(cluster)}")
         elif cluster is not None and not isinstance(cluster, str):
-            self.report(where, f"'cluster' must be a string, got {cluster!r}")
+            self.report(where, f"'cluster' must be a string, got {_short(cluster)}")
+        event_id = obj.get("id")
+        if event_id is not None and not isinstance(event_id, str):
+            self.report(where, f"'id' must be a string, got {_short(event_id)}")
         if doc is None or not known_type or trigger is None or len(arguments) != len(raw_arguments):
             return None
         return EventMention(doc_id=doc_id, type=event_type, trigger=trigger, arguments=tuple(arguments),
                             attributes=attributes if isinstance(attributes, dict) else {},
-                            id=obj.get("id"), cluster=cluster)
+                            id=event_id if isinstance(event_id, str) else None,
+                            cluster=cluster if isinstance(cluster, str) else None)
 
-    def argument(self, obj, where: str, doc: Document | None, event_type: str | None,
-                 gold: bool) -> Argument | None:
+    def gold_argument(self, argument: Argument, seen: set, where: str, doc: Document | None,
+                      trigger: Span | None) -> None:
+        """The annotation rules for an argument: no duplicate, in its trigger's sentence."""
+        key = (argument.role, argument.span.start, argument.span.end)
+        if key in seen:
+            self.report(where, f"duplicate argument {argument.role} {_short(argument.span.text)}")
+        seen.add(key)
+        if doc is not None and trigger is not None and trigger.aligned:
+            sentence = doc.sentence_index(trigger.start)
+            if doc.sentence_index(argument.span.start) != sentence or \
+                    doc.sentence_index(argument.span.end - 1) != sentence:
+                self.report(where, f"{argument.role} {_short(argument.span.text)} lies outside the trigger's sentence")
+
+    def argument(self, obj, where: str, doc: Document | None, event_type: str | None) -> Argument | None:
         if not isinstance(obj, dict):
             self.report(where, "an argument must be a JSON object")
             return None
         role = obj.get("role")
+        if not isinstance(role, str):
+            self.report(where, f"'role' must be a string, got {_short(role)}")
+            return None
         if event_type is not None and role not in self.ontology.roles(event_type):
-            self.report(where, f"role {role!r} is not a role of {event_type} "
+            self.report(where, f"role {_short(role)} is not a role of {event_type} "
                                f"({', '.join(self.ontology.roles(event_type))})")
             return None
-        span = self.span(obj, where, doc, f"argument {role}")
+        span = self.span(obj, where, doc, f"argument {role}", ARGUMENT_KEYS)
         entity_type, entity_id = obj.get("entity_type"), obj.get("entity_id")
-        if (gold or entity_type is not None) and entity_type not in self.ontology.entity_types:
-            self.report(where, f"unknown entity type {entity_type!r}")
+        if (self.gold or entity_type is not None) and not (isinstance(entity_type, str)
+                                                           and entity_type in self.ontology.entity_types):
+            self.report(where, f"unknown entity type {_short(entity_type)}")
             return None
-        if gold and not (isinstance(entity_id, str) and ENTITY_ID.match(entity_id)):
-            self.report(where, f"'entity_id' must be a lower-case slug, got {entity_id!r}")
+        if self.gold and not (isinstance(entity_id, str) and ENTITY_ID.match(entity_id)):
+            self.report(where, f"'entity_id' must be a lower-case slug, got {_short(entity_id)}")
+            return None
+        if entity_id is not None and not isinstance(entity_id, str):
+            self.report(where, f"'entity_id' must be a string, got {_short(entity_id)}")
             return None
         if span is None:
             return None
         return Argument(role=role, span=span, entity_type=entity_type, entity_id=entity_id)
 
-    def attributes(self, attributes, where: str, gold: bool) -> None:
+    def attributes(self, attributes, where: str) -> None:
         if not isinstance(attributes, dict):
             self.report(where, "'attributes' must be an object")
             return
         for name, allowed in self.ontology.attributes.items():
             value = attributes.get(name)
-            if value is None and not gold:
+            if value is None and not self.gold:
                 continue
-            if value not in allowed:
-                self.report(where, f"attribute {name} must be one of {', '.join(allowed)}, got {value!r}")
-        for name in attributes.keys() - self.ontology.attributes.keys():
-            self.report(where, f"unknown attribute {name!r}")
+            if not isinstance(value, str) or value not in allowed:
+                self.report(where, f"attribute {name} must be one of {', '.join(allowed)}, got {_short(value)}")
+        for name in sorted(attributes.keys() - self.ontology.attributes.keys(), key=str):
+            self.report(where, f"unknown attribute {_short(name)}")
+
+
+def _short(value, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters, for messages about values of any size."""
+    if isinstance(value, int) and value.bit_length() > 200:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + " ..."
 
 
 def read_annotation_file(path: Path, documents: dict[str, Document],
                          ontology: Ontology | None = None) -> list[EventMention]:
     """One gold annotation file (``annotations/gold/<doc_id>.json``); raises DataError."""
     path = Path(path)
+    readable_file(path)
     try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as err:
-        raise DataError([f"{path}: line {err.lineno} column {err.colno}: invalid JSON: {err.msg}"]) from None
+        data = loads_checked(read_text(path))
+    except JSONValueError as err:
+        where = f"line {err.line} column {err.column}: " if err.line else ""
+        raise DataError([f"{path}: {where}{err}"]) from None
     return parse_annotation(data, path, documents, ontology)
 
 
@@ -232,28 +330,40 @@ def parse_annotation(data, path: Path, documents: dict[str, Document],
     checker = _Checker(Path(path), documents, ontology or load_ontology(), True, [])
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise DataError([f"{path}: top level: must be an object with 'doc_id' and a list 'events'"])
-    doc_id = data.get("doc_id")
-    if doc_id not in documents:
-        checker.report("top level", f"unknown document id {doc_id!r} (no seeds/{doc_id}.txt)")
-    elif path.stem != doc_id:
-        checker.report("top level", f"file name must be {doc_id}.json for document {doc_id!r}")
-    if data.get("ontology_version") != checker.ontology.version:
-        checker.report("top level", f"ontology_version is {data.get('ontology_version')!r}, "
-                                    f"the ontology is version {checker.ontology.version!r}")
-    mentions, seen_ids = [], set()
-    for i, raw in enumerate(data["events"], 1):
-        event_id = raw.get("id") if isinstance(raw, dict) else None
-        where = f"event {event_id}" if isinstance(event_id, str) and event_id else f"event #{i}"
-        if not (isinstance(event_id, str) and event_id):
-            checker.report(where, "missing event id")
-        elif event_id in seen_ids:
-            checker.report(where, "duplicate event id")
-        seen_ids.add(event_id)
-        if isinstance(raw, dict) and "doc_id" in raw and raw["doc_id"] != doc_id:
-            checker.report(where, f"doc_id {raw['doc_id']!r} differs from the file's {doc_id!r}")
-        mention = checker.event(raw, where, doc_id_default=doc_id, gold=True)
-        if mention is not None:
+    mentions = []
+    try:
+        checker.unknown_keys(data, FILE_KEYS, "top level", "the file")
+        doc_id = data.get("doc_id")
+        if not isinstance(doc_id, str) or doc_id not in documents:
+            checker.report("top level", f"unknown document id {_short(doc_id)} (no document {_short(doc_id)}.txt)")
+        elif path.stem != doc_id:
+            checker.report("top level", f"file name must be {doc_id}.json for document {doc_id!r}")
+        if not checker.ontology.reads(data.get("ontology_version")):
+            readable = ", ".join([checker.ontology.version, *checker.ontology.compatible])
+            checker.report("top level", f"ontology_version is {_short(data.get('ontology_version'))}; "
+                                        f"the ontology (version {checker.ontology.version}) reads {readable}")
+        seen_ids, seen_triggers = set(), {}
+        for i, raw in enumerate(data["events"], 1):
+            event_id = raw.get("id") if isinstance(raw, dict) else None
+            where = f"event {event_id}" if isinstance(event_id, str) and event_id else f"event #{i}"
+            if not (isinstance(event_id, str) and event_id):
+                checker.report(where, "missing event id")
+            elif event_id in seen_ids:
+                checker.report(where, "duplicate event id")
+            seen_ids.add(event_id)
+            if isinstance(raw, dict) and "doc_id" in raw and raw["doc_id"] != doc_id:
+                checker.report(where, f"doc_id {_short(raw['doc_id'])} differs from the file's {doc_id!r}")
+            mention = checker.event(raw, where, doc_id_default=doc_id)
+            if mention is None:
+                continue
+            key = (mention.type, mention.trigger.start, mention.trigger.end)
+            if key in seen_triggers:
+                checker.report(where, f"duplicate of event {seen_triggers[key]}: same type and trigger "
+                                      f"{mention.trigger.text!r} at {mention.trigger.start}")
+            seen_triggers.setdefault(key, where.removeprefix("event "))
             mentions.append(mention)
+    except _TooManyProblems:
+        pass
     if checker.problems:
         raise DataError(checker.problems)
     return mentions
@@ -261,8 +371,14 @@ def parse_annotation(data, path: Path, documents: dict[str, Document],
 
 def read_annotations(folder: Path, documents: dict[str, Document]) -> dict[str, list[EventMention]]:
     """All annotation files in ``folder``, by document id; problems of all files at once."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError([f"{folder}: no such gold folder"])
+    paths = sorted(folder.glob("*.json"))
+    if not paths:
+        raise DataError([f"{folder}: no annotation files (*.json) found"])
     gold, problems = {}, []
-    for path in sorted(Path(folder).glob("*.json")):
+    for path in paths:
         try:
             gold[path.stem] = read_annotation_file(path, documents)
         except DataError as err:
@@ -274,21 +390,31 @@ def read_annotations(folder: Path, documents: dict[str, Document]) -> dict[str, 
 
 #: longest line read from a JSON Lines file; a longer one is an error, so memory stays bounded
 MAX_LINE_BYTES = 1_000_000
-#: problems reported before reading stops
-MAX_PROBLEMS = 100
 
 
-def read_jsonl(path: Path, documents: dict[str, Document], require_offsets: bool = False,
-               ontology: Ontology | None = None, allow_empty: bool = False) -> list[EventMention]:
+def readable_file(path: Path) -> None:
+    """Raise DataError unless ``path`` is a regular file (not missing, a folder, a FIFO or a device)."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError([f"{path}: no such file"])
+    if not path.is_file():
+        raise DataError([f"{path}: not a regular file (a folder, pipe or device)"])
+
+
+def read_jsonl(path: Path, documents: dict[str, Document], ontology: Ontology | None = None,
+               allow_empty: bool = False) -> list[EventMention]:
     """Event mentions in the interchange format, one per line.
 
     The file is streamed line by line (each decoded on its own, so an encoding error names
     its line); reading stops at an over-long line or after ``MAX_PROBLEMS`` problems.
+    ``path`` "-" reads standard input.
     """
-    path = Path(path)
-    checker = _Checker(path, documents, ontology or load_ontology(), require_offsets, [])
+    if str(path) != "-":
+        readable_file(path)
+    checker = _Checker(Path(path), documents, ontology or load_ontology(), False, [])
     mentions, seen_content = [], False
-    with path.open("rb") as stream:
+    stream = sys.stdin.buffer if str(path) == "-" else Path(path).open("rb")
+    try:
         for number, raw in enumerate(iter(lambda: stream.readline(MAX_LINE_BYTES + 1), b""), 1):
             if len(raw) > MAX_LINE_BYTES:
                 checker.report(f"line {number}", f"longer than {MAX_LINE_BYTES:,} bytes; stopped reading")
@@ -305,16 +431,18 @@ def read_jsonl(path: Path, documents: dict[str, Document], require_offsets: bool
                 continue
             seen_content = True
             try:
-                obj = json.loads(line.rstrip("\r\n"))
-            except json.JSONDecodeError as err:
-                checker.report(f"line {number}", f"invalid JSON: {err.msg} (column {err.colno})")
+                obj = loads_checked(line.rstrip("\r\n"))
+            except JSONValueError as err:
+                checker.report(f"line {number}", f"{err} (column {err.column})" if err.column else str(err))
                 continue
             mention = checker.event(obj, f"line {number}")
             if mention is not None:
                 mentions.append(mention)
-            if len(checker.problems) >= MAX_PROBLEMS:
-                checker.report(f"line {number}", f"{MAX_PROBLEMS} problems, stopped reading")
-                break
+    except _TooManyProblems:
+        pass
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
     if not seen_content and not checker.problems and not allow_empty:
         checker.report("file", "is empty: no event mentions (write one JSON object per line)")
     if checker.problems:
@@ -324,9 +452,9 @@ def read_jsonl(path: Path, documents: dict[str, Document], require_offsets: bool
 
 def mention_to_json(mention: EventMention) -> dict:
     def span_json(span: Span) -> dict:
-        if span.start is None:
-            return {"text": span.text}
-        return {"start": span.start, "end": span.end, "text": span.text}
+        if span.aligned:
+            return {"start": span.start, "end": span.end, "text": span.text}
+        return {"start": None, "end": None, "text": span.text, **({"found": False} if span.unfound else {})}
 
     obj = {"doc_id": mention.doc_id, "type": mention.type, "trigger": span_json(mention.trigger),
            "arguments": [], "attributes": dict(mention.attributes)}
@@ -348,6 +476,24 @@ def write_jsonl(mentions: Iterable[EventMention], path: Path) -> None:
     with Path(path).open("w", encoding="utf-8") as stream:
         for mention in mentions:
             stream.write(json.dumps(mention_to_json(mention), ensure_ascii=False) + "\n")
+
+
+def load_data(data_cfg) -> tuple[dict[str, Document], dict[str, list[EventMention]]]:
+    """The documents and gold of a ``data`` config; ``gold_dir: null`` for documents without gold."""
+    documents = load_documents(project_path(data_cfg.documents_dir))
+    gold_dir = data_cfg.get("gold_dir")
+    gold = read_annotations(project_path(gold_dir), documents) if gold_dir is not None else {}
+    return documents, gold
+
+
+def data_fingerprint(documents: dict[str, Document], gold: Sequence[EventMention]) -> str:
+    """A hash of the scored documents' texts and their gold: runs compare only when it is the same."""
+    digest = hashlib.sha256()
+    for doc_id in sorted(documents):
+        digest.update(f"{doc_id}\0{documents[doc_id].text}\0".encode("utf-8"))
+    for mention in sorted(gold, key=lambda m: (m.doc_id, m.trigger.start, m.type, m.id or "")):
+        digest.update(json.dumps(mention_to_json(mention), sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def iter_sorted(gold: dict[str, list[EventMention]]) -> Iterator[EventMention]:

@@ -1,57 +1,31 @@
 """The benchmark run: documents -> extractor -> aligned predictions -> scores -> result folder.
 
-A result folder is written under a temporary name and renamed when complete, so a
-failed or interrupted run leaves no half-written folder that ``compare`` would read.
+Result folders are written by ``bench.results``: whole or not at all.
 """
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ValidationError
 
 from bench.align import align
-from bench.corpus import DataError, load_documents, read_annotations, write_jsonl
-from bench.extractors.base import Extractor, ExtractorError
+from bench.corpus import data_fingerprint, load_data
+from bench.errors import DataError, ExtractorError
+from bench.extractors.base import Extractor
 from bench.extractors.clusterers import CLUSTERERS
 from bench.reports.tables import headline_markdown, headline_text
-from bench.schema import PROJECT_ROOT, Document, EventMention, load_ontology
+from bench.paths import project_path
+from bench.results import check_name, publish, staged_result, without_environment
+from bench.schema import Document, EventMention, load_ontology
 from bench.scoring import LEVELS, MODES, score
 from bench.scoring.coref import attribute_scores, coreference_scores
-
-_SECRET_KEY = re.compile(r"(api[_-]?key|token|secret|password)$", re.IGNORECASE)
-
-
-def project_path(path: str | os.PathLike) -> Path:
-    """A config path: absolute as given, relative to the project root otherwise."""
-    path = Path(path)
-    return path if path.is_absolute() else PROJECT_ROOT / path
-
-
-def redacted(config: dict) -> dict:
-    """The config with any value under a secret-looking key replaced."""
-    if isinstance(config, dict):
-        return {k: ("<redacted>" if _SECRET_KEY.search(str(k)) and v else redacted(v)) for k, v in config.items()}
-    if isinstance(config, list):
-        return [redacted(v) for v in config]
-    return config
-
-
-def load_data(data_cfg) -> tuple[dict[str, Document], dict[str, list[EventMention]]]:
-    documents = load_documents(project_path(data_cfg.documents_dir))
-    gold_dir = project_path(data_cfg.gold_dir)
-    gold = read_annotations(gold_dir, documents) if gold_dir.is_dir() else {}
-    return documents, gold
-
 
 def parse_shard(shard: str | None) -> tuple[int, int] | None:
     """``"I/N"`` -> (I, N): this run extracts shard I (0-based) of N."""
@@ -90,9 +64,19 @@ def checked_scoring(scoring_cfg) -> DictConfig:
     except ValidationError as err:
         raise DataError([f"scoring config: {err.full_key}: {err.msg.splitlines()[0]}"]) from None
     unknown = sorted(set(settings.levels) - set(LEVELS)) + sorted(set(settings.modes) - set(MODES))
-    if unknown or not 0 < settings.confidence < 1 or settings.bootstrap_samples < 0:
-        raise DataError([f"scoring config: levels must be among {', '.join(LEVELS)}, modes among "
-                         f"{', '.join(MODES)}, 0 < confidence < 1, bootstrap_samples >= 0"])
+    if unknown or not settings.levels or not settings.modes:
+        raise DataError([f"scoring config: levels must be among {', '.join(LEVELS)} and modes among "
+                         f"{', '.join(MODES)}, at least one of each; got levels {list(settings.levels)}, "
+                         f"modes {list(settings.modes)}"])
+    if not 0 < settings.confidence < 1 or settings.bootstrap_samples < 0 or not 0 <= settings.seed < 2 ** 32:
+        raise DataError([f"scoring config: needs 0 < confidence < 1, bootstrap_samples >= 0 and 0 <= seed < 2**32; "
+                         f"got confidence {settings.confidence}, bootstrap_samples {settings.bootstrap_samples}, "
+                         f"seed {settings.seed}"])
+    roles = {role for spec in load_ontology().event_types.values() for role in spec["roles"]}
+    unknown_roles = sorted(set(settings.exclude_roles) - roles)
+    if unknown_roles:
+        raise DataError([f"scoring config: exclude_roles: {', '.join(unknown_roles)} is not a role of the "
+                         f"ontology (roles: {', '.join(sorted(roles))})"])
     return settings
 
 
@@ -119,36 +103,10 @@ def score_predictions(predictions: Sequence[EventMention], documents: dict[str, 
         scores["coreference"] = coreference_scores(gold_mentions, predicted, scored_docs) or "not predicted"
     scores["alignment"] = dict(sorted(report.items()))
     scores["documents_without_gold"] = sorted(set(documents) - set(gold))
+    scores["data"] = {"documents": sorted(scored_docs), "fingerprint": data_fingerprint(scored_docs, gold_mentions)}
     return aligned, scores
 
 
-def write_result(results_dir: Path, name: str, config: dict, predictions: Sequence[EventMention], scores: dict,
-                 run_info: dict) -> Path:
-    """Write a complete result folder under a temporary name, then rename it into place."""
-    group = results_dir / name
-    group.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d_%H-%M-%S")
-    staging = group / f".incomplete-{stamp}-{os.getpid()}"
-    staging.mkdir()
-    try:
-        (staging / "config.yaml").write_text(OmegaConf.to_yaml(OmegaConf.create(redacted(config))), encoding="utf-8")
-        write_jsonl(predictions, staging / "predictions.jsonl")
-        (staging / "scores.json").write_text(json.dumps(scores, indent=1, ensure_ascii=False), encoding="utf-8")
-        cross = " (cross-validated by document)" if "cross_validated" in scores else ""
-        (staging / "table.md").write_text(f"# {name}{cross}\n\n" + headline_markdown(scores), encoding="utf-8")
-        (staging / "run.json").write_text(json.dumps(run_info, indent=1, ensure_ascii=False), encoding="utf-8")
-        for attempt in range(1000):
-            final = group / (stamp if attempt == 0 else f"{stamp}-{attempt}")
-            try:
-                staging.rename(final)   # fails if the folder exists and is not empty
-                return final
-            except OSError:
-                if not final.exists():
-                    raise
-        raise RuntimeError(f"no free result folder name under {group}")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def document_folds(test_ids: Sequence[str], gold_ids: Sequence[str], k: int | None = None) -> list[dict]:
@@ -201,30 +159,37 @@ def run(cfg: DictConfig) -> Path:
     from hydra.utils import instantiate
 
     checked_scoring(cfg.scoring)
+    raw = OmegaConf.to_container(cfg, resolve=False)
+    for key in ("run_name", "results_dir"):
+        if "oc.env" in str(raw.get(key)):
+            raise DataError([f"{key} must not read the environment ({raw[key]}): environment values never "
+                             f"become folder names; give {key}=VALUE"])
     shard = parse_shard(cfg.data.get("shard"))
     documents, gold = load_data(cfg.data)
     test_ids = shard_ids(documents, shard)
+    check_name(cfg.run_name)
     try:
         extractor = instantiate(cfg.extractor)
     except InstantiationException as err:
         if isinstance(err.__cause__, ExtractorError):
             raise err.__cause__ from None
         raise
-    started = time.perf_counter()
-    predictions, folds = extract_all(extractor, documents, gold, test_ids, cfg.get("folds"))
-    seconds = time.perf_counter() - started
-    shard_gold = {d: gold[d] for d in test_ids if d in gold}
-    aligned, scores = score_predictions(predictions, {d: documents[d] for d in test_ids}, shard_gold,
-                                        cfg.scoring, cfg.get("clusterer"))
-    if folds:
-        scores["cross_validated"] = {"folds": folds}
-    if shard:
-        scores["shard"] = {"index": shard[0], "count": shard[1], "documents": test_ids}
-    run_info = {"extractor": str(cfg.extractor.get("_target_")), "seconds": round(seconds, 3),
-                "documents": len(test_ids), "scored_documents": sorted(shard_gold), **sweep_info(),
-                **extractor.run_info()}
-    config = OmegaConf.to_container(cfg, resolve=True)
-    folder = write_result(project_path(cfg.results_dir), cfg.run_name, config, aligned, scores, run_info)
+    with staged_result(project_path(cfg.results_dir), cfg.run_name) as staging:
+        started = time.perf_counter()
+        predictions, folds = extract_all(extractor, documents, gold, test_ids, cfg.get("folds"))
+        seconds = time.perf_counter() - started
+        shard_gold = {d: gold[d] for d in test_ids if d in gold}
+        aligned, scores = score_predictions(predictions, {d: documents[d] for d in test_ids}, shard_gold,
+                                            cfg.scoring, cfg.get("clusterer"))
+        if folds:
+            scores["cross_validated"] = {"folds": folds}
+        if shard:
+            scores["shard"] = {"index": shard[0], "count": shard[1], "documents": test_ids}
+        run_info = {"extractor": str(cfg.extractor.get("_target_")), "seconds": round(seconds, 3),
+                    "documents": len(test_ids), "scored_documents": sorted(shard_gold), **sweep_info(),
+                    **extractor.run_info()}
+        config = without_environment(OmegaConf.to_container(cfg, resolve=True), raw)
+        folder = publish(staging, config, aligned, scores, run_info, result_table(cfg.run_name, scores))
     report(cfg.run_name, scores, folder, cfg.print_table)
     return folder
 
@@ -240,7 +205,7 @@ def merge_shards(folders: Sequence[Path], cfg: DictConfig, name: str | None = No
         if "shard" not in scores:
             raise DataError([f"{folder}: not a shard (run with data.shard=I/N)"])
         shards.append((scores["shard"]["index"], scores["shard"]["count"]))
-        predictions += read_jsonl(folder / "predictions.jsonl", documents, require_offsets=True, allow_empty=True)
+        predictions += read_jsonl(folder / "predictions.jsonl", documents, allow_empty=True)
         config = OmegaConf.to_container(OmegaConf.load(folder / "config.yaml"))
         config["data"].pop("shard", None)
         configs.append(config)
@@ -249,13 +214,20 @@ def merge_shards(folders: Sequence[Path], cfg: DictConfig, name: str | None = No
         raise DataError([f"shards {sorted(shards)} do not cover 0..N-1 of one N exactly once"])
     if any(c["extractor"] != configs[0]["extractor"] for c in configs):
         raise DataError(["the shards were made with different extractor settings"])
-    aligned, scores = score_predictions(predictions, documents, gold, cfg.scoring, cfg.get("clusterer"))
     name = name or str(Path(folders[0]).parent.name)
-    config = {**configs[0], "merged_from": [str(f) for f in folders]}
-    folder = write_result(project_path(cfg.results_dir), name, config, aligned, scores,
-                          {"merged_shards": [str(f) for f in folders]})
+    with staged_result(project_path(cfg.results_dir), name, "name") as staging:
+        aligned, scores = score_predictions(predictions, documents, gold, cfg.scoring, cfg.get("clusterer"))
+        config = {**configs[0], "merged_from": [str(f) for f in folders]}
+        folder = publish(staging, config, aligned, scores, {"merged_shards": [str(f) for f in folders]},
+                         result_table(name, scores))
     report(name, scores, folder)
     return folder
+
+
+def result_table(name: str, scores: dict) -> str:
+    """The ``table.md`` of a result folder."""
+    cross = " (cross-validated by document)" if "cross_validated" in scores else ""
+    return f"# {name}{cross}\n\n" + headline_markdown(scores)
 
 
 def report(name: str, scores: dict, folder: Path, print_table: bool = True) -> None:

@@ -7,26 +7,30 @@ from pathlib import Path
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_PATH = PROJECT_ROOT / "annotations" / "ontology.yaml"
+from bench.paths import PROJECT_ROOT
 
-#: Offsets of a span that could not be found in its document (a hallucinated string).
-#: A span whose offsets were never given (text-only predictions) has start None.
-UNALIGNED = -1
+ONTOLOGY_PATH = PROJECT_ROOT / "annotations" / "ontology.yaml"
 
 
 @dataclass(frozen=True)
 class Span:
-    """Characters ``start`` (inclusive) to ``end`` (exclusive), in code points."""
+    """Characters ``start`` (inclusive) to ``end`` (exclusive), in code points.
+
+    ``start`` and ``end`` are None for a span given as text only, which alignment places;
+    a text that alignment found nowhere in the document keeps None and is marked
+    ``unfound`` (it stays a false positive, and is never placed later). Files write an
+    unfound span as ``{"start": null, "end": null, "text": ..., "found": false}``.
+    """
 
     start: int | None
     end: int | None
     text: str = ""
+    unfound: bool = False
 
     @property
     def aligned(self) -> bool:
-        """True when the span has real offsets (not missing, not unfound)."""
-        return self.start is not None and self.start >= 0
+        """True when the span has offsets in its document."""
+        return self.start is not None
 
     def overlaps(self, other: Span) -> bool:
         return self.aligned and other.aligned and self.start < other.end and other.start < self.end
@@ -73,6 +77,12 @@ class Ontology:
     event_types: dict[str, dict]
     entity_types: dict[str, str]
     attributes: dict[str, list[str]]
+    #: earlier versions whose files read unchanged under this one (it only adds to them)
+    compatible: tuple[str, ...] = ()
+
+    def reads(self, version) -> bool:
+        """True when an annotation file of ``version`` can be read under this ontology."""
+        return version == self.version or version in self.compatible
 
     def roles(self, event_type: str) -> list[str]:
         return self.event_types[event_type]["roles"]
@@ -85,6 +95,7 @@ class Ontology:
             event_types=raw["event_types"],
             entity_types=raw["entity_types"],
             attributes=raw["attributes"],
+            compatible=tuple(str(v) for v in raw.get("compatible", ())),
         )
 
 

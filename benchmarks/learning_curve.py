@@ -37,7 +37,7 @@ from hydra import compose, initialize_config_dir  # noqa: E402
 from hydra.utils import instantiate  # noqa: E402
 
 from bench.extractors.base import Extractor  # noqa: E402
-from bench.harness import load_data  # noqa: E402
+from bench.corpus import load_data  # noqa: E402
 from bench.schema import PROJECT_ROOT, Document, EventMention  # noqa: E402
 from bench.scoring import prf, score  # noqa: E402
 

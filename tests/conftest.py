@@ -1,7 +1,10 @@
 """Shared fixtures: the shipped documents and a small builder of hand-made mentions."""
 from __future__ import annotations
 
+import contextlib
+import io
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,28 @@ def plugin_extractor(folder: Path, package: str, source: str, name: str, config:
     configs.mkdir(parents=True)
     (configs / f"{name}.yaml").write_text(config)
     return [f"extractor={name}", f"hydra.searchpath=[file://{folder / 'configs'}]"]
+
+
+@dataclass
+class Done:
+    """What a command did: as ``subprocess.CompletedProcess`` names it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str) -> Done:
+    """Run ``python -m bench ARGS`` in this process (the CLI's entry function), as a user would see it."""
+    from bench.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    return Done(code, out.getvalue(), err.getvalue())
 
 
 def make_document(doc_id: str, text: str) -> Document:

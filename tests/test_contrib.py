@@ -9,7 +9,8 @@ from conftest import make_document, mention
 
 from bench.contrib.agreement import agreement_markdown, krippendorff_alpha, pairwise, type_disagreements
 from bench.contrib.authoring import compile_authoring, compile_folder
-from bench.corpus import DataError, read_annotation_file
+from bench.errors import DataError
+from bench.corpus import read_annotation_file
 
 TEXT = "Russland griff Kiew an. Blinken sagte, Russland griff Kiew an. Scholz sagte nichts."
 DOC = make_document("doc", TEXT)

@@ -12,7 +12,8 @@ from bench.contrib.convert import convert
 from bench.contrib.inception import read_document
 from bench.contrib.inception import write_document as write_cas
 from bench.contrib.validate import validate
-from bench.corpus import DataError, read_annotations
+from bench.errors import DataError
+from bench.corpus import read_annotations
 from bench.schema import PROJECT_ROOT, Argument, EventMention
 
 PASS_A = PROJECT_ROOT / "annotations" / "passes" / "pass_a"

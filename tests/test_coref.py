@@ -90,3 +90,19 @@ def test_attribute_scores_by_hand():
     assert result["polarity"]["exact"]["accuracy"] == pytest.approx(3 / 4)
     unpredicted = attribute_scores(g, [replace(m, attributes={}) for m in g], DOCS, ["tense"])
     assert unpredicted == {"tense": "not predicted"}
+
+
+def test_blanc_within_documents_sums_link_counts_per_document_as_the_reference_scorer():
+    # key {a,b} in one document and {c,d} in another; the response splits {c,d}: the reference
+    # scorer counts 2 key links, 1 response link, 1 common, and no non-link across documents
+    key, response = [{"a", "b"}, {"c", "d"}], [{"a", "b"}, {"c"}, {"d"}]
+    documents = {"a": "doc1", "b": "doc1", "c": "doc2", "d": "doc2"}
+    blanc = cluster_scores(key, response, documents)["blanc"]
+    assert (blanc["recall"], blanc["precision"], blanc["f1"]) == pytest.approx((0.5, 1.0, 2 / 3))
+    pooled = cluster_scores(key, response)["blanc"]      # one document of four mentions: other figures
+    assert pooled["f1"] != pytest.approx(2 / 3)
+
+
+def test_blanc_within_documents_of_one_document_is_scorch_blanc():
+    documents = dict.fromkeys("abcdefghi", "doc1")
+    assert cluster_scores(KEY, RESPONSE, documents)["blanc"] == pytest.approx(cluster_scores(KEY, RESPONSE)["blanc"])

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bench.__main__ import main
-from bench.corpus import DataError, load_document, read_annotation_file, read_jsonl, split_sentences
+from bench.errors import DataError
+from bench.corpus import load_document, read_annotation_file, read_jsonl, split_sentences
 from bench.schema import PROJECT_ROOT
 
 GOLD_DIR = PROJECT_ROOT / "annotations" / "gold"
@@ -147,7 +148,7 @@ def test_jsonl_predictions_may_omit_offsets(seed_documents, tmp_path):
 def test_export_writes_every_gold_mention(tmp_path, capsys, seed_documents):
     out = tmp_path / "gold.jsonl"
     assert main(["export", f"out={out}"]) == 0
-    exported = read_jsonl(out, seed_documents, require_offsets=True)
+    exported = read_jsonl(out, seed_documents)
     gold = [m for p in sorted(GOLD_DIR.glob("*.json")) for m in read_annotation_file(p, seed_documents)]
     assert len(exported) == len(gold) > 0
     assert {(m.doc_id, m.trigger.start, m.type) for m in exported} == {(m.doc_id, m.trigger.start, m.type) for m in gold}

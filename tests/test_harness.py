@@ -50,7 +50,7 @@ def test_run_prints_the_headline_table_and_writes_a_result_folder(rules_run, see
             assert set(entry) == {"precision", "recall", "f1", "tp", "fp", "fn", "ci"}
             assert entry["ci"]["f1"][0] <= entry["f1"] <= entry["ci"]["f1"][1]
     assert scores["counts"]["gold_mentions"] > 200
-    predictions = read_jsonl(folder / "predictions.jsonl", seed_documents, require_offsets=True)
+    predictions = read_jsonl(folder / "predictions.jsonl", seed_documents)
     assert len(predictions) == scores["counts"]["predicted_mentions"]
     config = yaml.safe_load((folder / "config.yaml").read_text())
     assert config["extractor"]["_target_"] == "bench.extractors.rules.RulesExtractor"

@@ -31,7 +31,11 @@ def slow_extractor(tmp_path):
         ''', "slow", "_target_: slow_pkg.Slow\n")
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def everything_under(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*")) if folder.exists() else []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
 def test_interrupted_run_leaves_earlier_results_untouched(sig, slow_extractor, tmp_path):
     results = tmp_path / "results"
     earlier = bench("run", "extractor=rules", f"results_dir={results}", "scoring.bootstrap_samples=0",
@@ -48,8 +52,50 @@ def test_interrupted_run_leaves_earlier_results_untouched(sig, slow_extractor, t
     process.wait(timeout=60)
     assert process.returncode != 0
     assert {p: (p / "scores.json").read_bytes() for p in result_folders(results)} == before
-    assert not (results / "slow").exists() or not any((results / "slow").iterdir())
-    assert [p.parent.name for p in latest_runs(results)] == ["rules"]
+    assert [p.parent.name for p in latest_runs(results)[0]] == ["rules"]
+    if sig == signal.SIGKILL:        # nothing runs at a kill: the staging folder stays, hidden, until the next run
+        assert [p.name[:12] for p in (results / "slow").iterdir()] == [".incomplete-"]
+        assert bench("run", "extractor=rules", f"results_dir={results}", "run_name=slow",
+                     "scoring.bootstrap_samples=0", "print_table=false").returncode == 0
+        assert [p.name[:12] for p in (results / "slow").iterdir() if p.name.startswith(".")] == []
+    else:
+        assert "interrupted" in process.stderr.read()
+        assert everything_under(results / "slow") == []
+
+
+WRITE_THEN_WAIT = """
+import sys, time
+import bench.results
+
+def slow_write(predictions, path):
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write('{"half": ')
+        stream.flush()
+    print("writing", flush=True)
+    time.sleep(60)
+
+bench.results.write_jsonl = slow_write
+from bench.__main__ import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_during_the_write_leaves_no_partial_folder(sig, tmp_path):
+    results = tmp_path / "results"
+    assert bench("run", "extractor=rules", f"results_dir={results}", "scoring.bootstrap_samples=0",
+                 "print_table=false").returncode == 0
+    before = everything_under(results)
+    process = subprocess.Popen(
+        [sys.executable, "-c", WRITE_THEN_WAIT, "run", "extractor=rules", f"results_dir={results}",
+         "scoring.bootstrap_samples=0", "print_table=false"],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "writing"       # predictions.jsonl is half written now
+    process.send_signal(sig)
+    process.wait(timeout=60)
+    assert process.returncode != 0
+    assert "interrupted" in process.stderr.read()
+    assert everything_under(results) == before
 
 
 def test_a_staging_folder_left_by_a_kill_is_never_read(tmp_path):
@@ -60,7 +106,7 @@ def test_a_staging_folder_left_by_a_kill_is_never_read(tmp_path):
     staging = complete.parent / ".incomplete-2099-01-01_00-00-00-1"     # as a SIGKILL mid-write leaves it
     staging.mkdir()
     (staging / "scores.json").write_text("{half")
-    assert latest_runs(results) == [complete]
+    assert latest_runs(results)[0] == [complete]
     done = bench("compare", f"results_dir={results}", "--samples", "100", "--out", str(tmp_path / "cmp"))
     assert done.returncode == 0, done.stderr
     assert Path(tmp_path / "cmp" / "leaderboard.md").is_file()
@@ -72,7 +118,7 @@ def test_compare_by_default_takes_only_runs_on_its_own_data(tmp_path):
         done = bench("run", "extractor=rules", f"data={data}", f"run_name={name}", f"results_dir={results}",
                      "scoring.bootstrap_samples=0", "print_table=false")
         assert done.returncode == 0, done.stderr
-    assert [p.parent.name for p in latest_runs(results)] == ["on_dev", "on_seeds"]
+    assert [p.parent.name for p in latest_runs(results)[0]] == ["on_dev", "on_seeds"]
     done = bench("compare", f"results_dir={results}", "--samples", "100", "--out", str(tmp_path / "cmp"))
     assert done.returncode == 0, done.stderr
     board = (tmp_path / "cmp" / "leaderboard.md").read_text()

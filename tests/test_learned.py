@@ -23,7 +23,7 @@ from test_harness import bench, result_folders
 from test_spacy_extractor import TREES, parse
 
 from bench.corpus import load_documents, parse_annotation, read_annotations
-from bench.extractors.base import ExtractorError
+from bench.errors import ExtractorError
 from bench.extractors.learned import NO_ROLE, SklearnExtractor, candidate_roles, clause, dependency_path, gold_triggers
 from bench.harness import document_folds
 from bench.schema import PROJECT_ROOT, Argument, EventMention, Span

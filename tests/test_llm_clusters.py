@@ -14,7 +14,7 @@ from conftest import make_document, span_of
 from llm_servers import OpenAIServer, Reply, window_of
 from test_llm import SERVERS, bench_run, build, finished, latest_result, run_json
 
-from bench.extractors.base import ExtractorError
+from bench.errors import ExtractorError
 from bench.extractors.llm.api import Response
 from bench.extractors.llm.clustering import Chunk
 from bench.schema import PROJECT_ROOT

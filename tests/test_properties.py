@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.schema import UNALIGNED, Argument, Document, EventMention, Span
+from bench.schema import Argument, Document, EventMention, Span
 from bench.scoring import LEVELS, MODES, score
 
 TYPES = {"Conflict:Attack": ["Attacker", "Target", "Place"], "Life:Die": ["Victim", "Place"],
@@ -77,8 +77,8 @@ def test_duplicates_and_hallucinations_never_raise_precision(gold, pred, data):
     extra = list(pred)
     if pred:
         extra.append(data.draw(st.sampled_from(pred)))
-    extra.append(EventMention("d0", "Life:Die", Span(UNALIGNED, UNALIGNED, "erfunden"),
-                              (Argument("Victim", Span(UNALIGNED, UNALIGNED, "niemand")),)))
+    extra.append(EventMention("d0", "Life:Die", Span(None, None, "erfunden", unfound=True),
+                              (Argument("Victim", Span(None, None, "niemand", unfound=True)),)))
     after = run(gold, extra)
     for mode in MODES:
         for level in LEVELS:

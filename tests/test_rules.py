@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_document
 
-from bench.extractors.base import ExtractorError
+from bench.errors import ExtractorError
 from bench.extractors.rules import RESOURCES, RulesExtractor, load_yaml
 from bench.schema import load_ontology
 

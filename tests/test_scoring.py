@@ -8,7 +8,7 @@ from nervaluate import Evaluator
 from seqeval.metrics import f1_score as seqeval_f1
 from seqeval.scheme import IOB2
 
-from bench.schema import UNALIGNED, Argument, Document, EventMention, Span
+from bench.schema import Argument, Document, EventMention, Span
 from bench.scoring import paired_bootstrap, score, unit_counts
 
 TEXT = "Russland griff Kiew mit Drohnen an. Blinken sagte am Mittwoch in Brüssel, die Hilfe komme."
@@ -82,8 +82,8 @@ def test_duplicates_are_false_positives(gold):
 
 
 def test_hallucinated_text_is_a_false_positive(gold):
-    ghost = EventMention("d1", "Conflict:Attack", Span(UNALIGNED, UNALIGNED, "bombardierte"),
-                         (Argument("Attacker", Span(UNALIGNED, UNALIGNED, "Moskau")),))
+    ghost = EventMention("d1", "Conflict:Attack", Span(None, None, "bombardierte", unfound=True),
+                         (Argument("Attacker", Span(None, None, "Moskau", unfound=True)),))
     result = score(gold, [ghost], DOCS, bootstrap_samples=0)
     for mode in ("exact", "lenient"):
         assert counts(result, mode, "TI") == (0, 1, 2)

@@ -16,7 +16,7 @@ from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 from spacy.tokens import Doc
 
-from bench.extractors.base import ExtractorError
+from bench.errors import ExtractorError
 from bench.extractors.lexicon import TriggerLexicon, is_title
 from bench.extractors.rules import RulesExtractor
 from bench.extractors.spacy_extractor import FUNCTIONS, LABELS, SpacyExtractor, detect_scheme

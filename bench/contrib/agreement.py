@@ -16,7 +16,8 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
 from bench.contrib.authoring import compile_file
-from bench.corpus import DataError, parse_annotation, read_annotations
+from bench.errors import DataError
+from bench.corpus import parse_annotation, read_annotations
 from bench.schema import Document, EventMention
 from bench.scoring import matched_trigger_types, score
 

@@ -12,7 +12,9 @@ import json
 import re
 from pathlib import Path
 
-from bench.corpus import DataError, parse_annotation, read_text
+from bench.errors import DataError
+from bench.corpus import parse_annotation, read_text
+from bench.paths import refuse_existing
 from bench.schema import Document, Span
 
 
@@ -87,10 +89,11 @@ def compile_file(path: Path, documents: dict[str, Document]) -> dict:
     return compile_authoring(data, documents, path)
 
 
-def compile_folder(src: Path, out_dir: Path, documents: dict[str, Document]) -> list[Path]:
+def compile_folder(src: Path, out_dir: Path, documents: dict[str, Document], overwrite: bool = False) -> list[Path]:
     """Compile one authoring file or a folder of them into ``out_dir``; validate what was written.
 
-    Nothing is written unless every file compiles and validates.
+    Nothing is written unless every file compiles and validates, and (without ``overwrite``)
+    no annotation file of the same name exists.
     """
     sources = sorted(src.glob("*.json")) if src.is_dir() else [src]
     compiled, problems = [], []
@@ -109,6 +112,8 @@ def compile_folder(src: Path, out_dir: Path, documents: dict[str, Document]) -> 
             problems.extend(err.problems)
     if problems:
         raise DataError(problems)
+    if not overwrite:
+        refuse_existing(targets, "--force")
     out_dir.mkdir(parents=True, exist_ok=True)
     for data, target in zip(compiled, targets):
         staging = target.with_name(f".{target.name}.tmp")

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 
-from bench.corpus import DataError, read_text
+from bench.errors import DataError
+from bench.corpus import read_text
 from bench.schema import Argument, Document, EventMention, Ontology, Span, load_ontology
 
 #: The annotator-note keys allowed on events (E) and on argument spans (T).

@@ -18,7 +18,8 @@ from functools import partial
 from pathlib import Path
 
 from bench.contrib import brat, inception
-from bench.corpus import DataError, mention_to_json, parse_annotation, read_annotations
+from bench.errors import DataError
+from bench.corpus import mention_to_json, parse_annotation, read_annotations
 from bench.schema import Document, EventMention, load_ontology
 
 log = logging.getLogger(__name__)
@@ -87,10 +88,13 @@ CONVERSIONS: dict[str, Callable[[Path, Path, dict[str, Document]], list[Path]]] 
 }
 
 
-def convert(kind: str, src: Path, out: Path, documents: dict[str, Document]) -> list[Path]:
-    """Convert the folder ``src`` into ``out``; the paths written. Raises DataError."""
+def convert(kind: str, src: Path, out: Path, documents: dict[str, Document], overwrite: bool = False) -> list[Path]:
+    """Convert the folder ``src`` into ``out``; the paths written. Raises DataError. Without
+    ``overwrite``, ``out`` must be new or empty."""
     if kind not in CONVERSIONS:
         raise DataError([f"unknown conversion {kind!r}: use one of {', '.join(CONVERSIONS)}"])
     if not Path(src).is_dir():
         raise DataError([f"{src}: not a folder"])
+    if not overwrite and Path(out).is_dir() and any(Path(out).iterdir()):
+        raise DataError([f"{out}: exists and is not empty; not overwritten (add --force to write into it)"])
     return CONVERSIONS[kind](Path(src), Path(out), documents)

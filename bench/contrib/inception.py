@@ -24,7 +24,7 @@ from pathlib import Path
 
 from cassis import Cas, TypeSystem, load_cas_from_json
 
-from bench.corpus import DataError
+from bench.errors import DataError
 from bench.schema import Argument, Document, EventMention, Ontology, Span, load_ontology
 
 EVENT = "webanno.custom.Event"

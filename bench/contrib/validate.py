@@ -4,7 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bench.corpus import DataError, load_documents, read_annotation_file, read_jsonl
+from bench.errors import DataError
+from bench.corpus import load_documents, read_annotation_file, read_jsonl, readable_file
 from bench.schema import PROJECT_ROOT
 
 
@@ -38,8 +39,7 @@ def _validate_files(files: list[Path], documents_dir: Path) -> int:
     problems, mentions, arguments = [], 0, 0
     for path in files:
         try:
-            if not path.is_file():
-                raise DataError([f"{path}: no such file"])
+            readable_file(path)
             read = read_jsonl(path, documents) if path.suffix == ".jsonl" else read_annotation_file(path, documents)
         except DataError as err:
             problems.extend(err.problems)

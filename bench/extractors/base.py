@@ -17,10 +17,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from bench.schema import Document, EventMention
 
 
-class ExtractorError(Exception):
-    """A setup problem the user can fix (a missing model, a missing API key): shown without traceback."""
-
-
 class Extractor(ABC):
     #: whether the harness must call ``fit`` on training folds before extracting
     trainable: bool = False

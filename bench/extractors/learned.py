@@ -40,7 +40,8 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from bench.extractors.base import Extractor, ExtractorError
+from bench.errors import ExtractorError
+from bench.extractors.base import Extractor
 from bench.extractors.spacy_extractor import VERBAL, SpacyExtractor, _possessive, _span, _Tree
 from bench.schema import Argument, Document, EventMention, load_ontology
 

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.extractors.base import Extractor, ExtractorError
+from bench.errors import ExtractorError
+from bench.extractors.base import Extractor
 from bench.extractors.lexicon import RESOURCES, TriggerLexicon, is_title, load_yaml
 from bench.schema import Argument, Document, EventMention, Span, load_ontology
 

@@ -34,7 +34,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from bench.extractors.base import Extractor, ExtractorError
+from bench.errors import ExtractorError
+from bench.extractors.base import Extractor
 from bench.extractors.lexicon import RESOURCES, TriggerLexicon, is_title, load_yaml
 from bench.extractors.rules import RulesExtractor
 from bench.schema import PROJECT_ROOT, Argument, Document, EventMention, Span, load_ontology

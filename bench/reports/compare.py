@@ -1,34 +1,58 @@
 """``python -m bench compare``: leaderboard, significance, plots and HTML reports of several runs."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
+from bench.corpus import data_fingerprint, load_data
 from bench.reports import html, plots
 from bench.reports.leaderboard import coref_attribute_frame, leaderboard_frame, readable, significance_frame
-from bench.reports.runs import latest_runs, load_runs, sweep_runs
+from bench.reports.runs import Run, latest_runs, load_runs, sweep_runs
+from bench.results import rename_into_place, staged_result
+from bench.schema import Document, EventMention
 
 
 def compare(folders: list[Path], results_dir: Path, data_cfg, out_dir: Path | None = None,
-            samples: int = 10_000, sweep: str | None = None) -> tuple[Path, str]:
+            samples: int = 10_000, sweep: str | None = None) -> tuple[Path, str, list[str]]:
     """Write the comparison of ``folders`` (default: the latest run of each name on ``data_cfg``, or every
-    run of ``sweep``; "latest" for the most recent sweep); return its folder and the Markdown leaderboard."""
+    run of ``sweep``; "latest" for the most recent sweep); return its folder, the Markdown leaderboard
+    and a line for each run left out. Only runs scored on the same documents and gold are compared.
+
+    The folder is staged and renamed when complete (``results/comparisons/<timestamp>`` by default,
+    with a suffix if that is taken); ``out_dir`` is replaced only when it is given and complete."""
+    documents, gold_by_doc = load_data(data_cfg)
+    gold = [m for d in sorted(gold_by_doc) for m in gold_by_doc[d]]
+    fingerprint = data_fingerprint({d: documents[d] for d in gold_by_doc}, gold)
+    left_out: list[str] = []
     if sweep:
         folders = sweep_runs(results_dir, None if sweep == "latest" else sweep)
-    runs, documents, gold_by_doc = load_runs(folders or latest_runs(results_dir, data_cfg), data_cfg)
-    gold = [m for d in sorted(gold_by_doc) for m in gold_by_doc[d]]
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d_%H-%M-%S")
-    out = out_dir or results_dir / "comparisons" / stamp
-    (out / "plots").mkdir(parents=True, exist_ok=True)
-    (out / "reports").mkdir(exist_ok=True)
+    if not folders:
+        folders, left_out = latest_runs(results_dir, fingerprint)
+    runs = load_runs(folders, documents, fingerprint)
+    with staged_result(results_dir, "comparisons") as staging:
+        leaderboard_md = _write_comparison(runs, gold, documents, staging, samples)
+        if out_dir is None:
+            out = rename_into_place(staging)
+        else:
+            if out_dir.exists():
+                shutil.rmtree(out_dir)      # the caller checked that it is empty or that --force was given
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+            out = Path(shutil.move(str(staging), str(out_dir)))
+    return out, leaderboard_md, left_out
+
+
+def _write_comparison(runs: list[Run], gold: list[EventMention], documents: dict[str, Document], out: Path,
+                      samples: int) -> str:
+    (out / "plots").mkdir()
+    (out / "reports").mkdir()
     markdown = []
     for mode in ("exact", "lenient"):
         frame = leaderboard_frame(runs, mode)
         frame.to_csv(out / f"leaderboard_{mode}.csv", float_format="%.2f")
         shown = readable(frame)
-        shown.to_latex(out / f"leaderboard_{mode}.tex", caption=f"Event extraction on the bench gold "
+        shown.to_latex(out / f"leaderboard_{mode}.tex", escape=True, caption=f"Event extraction on the bench gold "
                        f"({mode} spans): P, R, F1 (%) with 95% bootstrap intervals.", label=f"tab:bench-{mode}")
         f1_only = shown[[c for c in shown.columns if c.endswith(" F1")]]
         markdown.append(f"**{mode} spans**: F1 (%) with 95% bootstrap interval\n\n" + f1_only.to_markdown())
@@ -54,7 +78,7 @@ def compare(folders: list[Path], results_dir: Path, data_cfg, out_dir: Path | No
     plots.precision_recall(runs, out / "plots")
     for run in runs:
         plots.type_confusion(run, gold, documents, out / "plots")
-        (out / "reports" / f"{run.name}.html").write_text(html.run_report(run, gold, documents), encoding="utf-8")
+        (out / "reports" / f"{run.key}.html").write_text(html.run_report(run, gold, documents), encoding="utf-8")
     board_html = readable(leaderboard_frame(runs, "exact")).to_html(border=0)
     (out / "report.html").write_text(html.comparison_report(runs, gold, documents, board_html), encoding="utf-8")
-    return out, leaderboard_md
+    return leaderboard_md

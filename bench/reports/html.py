@@ -100,7 +100,7 @@ def _run_sections(run: Run, gold: list[EventMention], documents: dict[str, Docum
     for d in doc_ids:
         doc_gold = [m for m in gold if m.doc_id == d]
         doc_pred = [m for m in predictions if m.doc_id == d]
-        prefix = _anchor(run.name, d)
+        prefix = _anchor(run.key, d)
         marks = _marks(doc_gold, doc_pred, status[d], prefix)
         sections.append(f'<section id="{prefix}"><{heading}>{escape(d)}: {escape(run.label)}</{heading}>'
                         f'<div class="doc-text">{_render_text(documents[d].text, marks)}</div>'
@@ -117,7 +117,7 @@ def _counts_frame(entries: dict[str, dict]) -> pd.DataFrame:
 
 def _tables(run: Run) -> str:
     scores = run.scores
-    per_doc = pd.DataFrame({f'<a href="#{_anchor(run.name, d)}">{escape(d)}</a>':
+    per_doc = pd.DataFrame({f'<a href="#{_anchor(run.key, d)}">{escape(d)}</a>':
                             {"TC F1": 100 * e["f1"], "AC F1": 100 * scores["per_document"]["exact"]["AC"][d]["f1"]}
                             for d, e in scores["per_document"]["exact"]["TC"].items()}).T
     fmt = {"float_format": lambda v: f"{v:.1f}", "escape": False, "border": 0}
@@ -135,10 +135,10 @@ def run_report(run: Run, gold: list[EventMention], documents: dict[str, Document
 
 def comparison_report(runs: list[Run], gold: list[EventMention], documents: dict[str, Document],
                       leaderboard_html: str) -> str:
-    nav = " ".join(f'<a href="#{_anchor("run", run.name)}">{escape(run.label)}</a>' for run in runs)
+    nav = " ".join(f'<a href="#{_anchor("run", run.key)}">{escape(run.label)}</a>' for run in runs)
     body = [f"<nav>Runs: {nav}</nav><h2>Leaderboard</h2>{leaderboard_html}"]
     for run in runs:
-        body.append(f'<h2 id="{_anchor("run", run.name)}">{escape(run.label)}</h2>{_tables(run)}')
+        body.append(f'<h2 id="{_anchor("run", run.key)}">{escape(run.label)}</h2>{_tables(run)}')
         body += _run_sections(run, gold, documents, "h3")
     return TEMPLATE.substitute(title="bench comparison", subtitle=escape(", ".join(r.label for r in runs)),
                                body="".join(body))

@@ -76,4 +76,4 @@ def type_confusion(run: Run, gold: list[EventMention], documents: dict[str, Docu
     figure, axis = plt.subplots(figsize=(0.55 * len(labels) + 3, 0.55 * len(labels) + 2))
     ConfusionMatrixDisplay(matrix, display_labels=labels).plot(ax=axis, xticks_rotation=90, colorbar=False)
     axis.set_title(f"Event types: gold (rows) vs {run.name} (columns)")
-    return _save(figure, folder, f"confusion_{run.name}")
+    return _save(figure, folder, f"confusion_{run.key}")

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from bench.corpus import DataError, load_documents, read_annotations, read_jsonl
-from bench.harness import project_path
+from bench.errors import DataError
+from bench.corpus import read_jsonl
 from bench.schema import Document, EventMention
 
 #: folders under results/ that hold no runs
@@ -24,6 +25,8 @@ class Run:
     predictions: list[EventMention]
     info: dict = field(default_factory=dict)
     label: str = ""
+    #: a name unique among the compared runs, safe in file names and anchors
+    key: str = ""
 
 
 def label_runs(runs: list[Run]) -> None:
@@ -31,28 +34,36 @@ def label_runs(runs: list[Run]) -> None:
     (sweeps), or its timestamp when they name nothing apart."""
     overrides = [{o for o in run.info.get("overrides", []) if not o.startswith("extractor=")} for run in runs]
     shared = set.intersection(*overrides) if overrides else set()
+    names = Counter(run.name for run in runs)
     for run, own in zip(runs, overrides):
         differing = sorted(own - shared)
         run.label = f"{run.name} [{', '.join(differing)}]" if differing else f"{run.name} ({run.folder.name})"
+        run.key = run.name if names[run.name] == 1 else f"{run.name}-{run.folder.name}"
 
 
-def latest_runs(results_dir: Path, data_cfg=None) -> list[Path]:
-    """The newest complete result folder of every run name under ``results_dir``; with ``data_cfg``,
-    of the runs on those documents and that gold only (not a run on the development set)."""
-    folders = []
+def latest_runs(results_dir: Path, fingerprint: str | None = None) -> tuple[list[Path], list[str]]:
+    """The newest complete result folder of every run name under ``results_dir``; with ``fingerprint``,
+    of the runs scored on exactly those documents and that gold (not a shard, not another split).
+    Also: a line for each run name left out, and why."""
+    folders, left_out = [], []
     for group in sorted(p for p in results_dir.iterdir() if p.is_dir()):
         if group.name.startswith(".") or group.name in NOT_RUNS:
             continue
-        complete = sorted(p for p in group.iterdir() if (p / "scores.json").is_file() and not p.name.startswith(".")
-                          and (data_cfg is None or _same_data(p, data_cfg)))
-        if complete:
-            folders.append(complete[-1])
-    return folders
+        complete = sorted(p for p in group.iterdir() if (p / "scores.json").is_file() and not p.name.startswith("."))
+        same = [p for p in complete if fingerprint is None or run_fingerprint(p) == fingerprint]
+        if same:
+            folders.append(same[-1])
+        elif complete:
+            left_out.append(f"{group.name}: no run on these documents and gold (newest: {complete[-1].name})")
+    return folders, left_out
 
 
-def _same_data(folder: Path, data_cfg) -> bool:
-    saved = (yaml.safe_load((folder / "config.yaml").read_text(encoding="utf-8")) or {}).get("data") or {}
-    return all(project_path(saved.get(key, "")) == project_path(data_cfg[key]) for key in ("documents_dir", "gold_dir"))
+def run_fingerprint(folder: Path) -> str | None:
+    """The data fingerprint a run was scored on (None for a run made before fingerprints)."""
+    try:
+        return json.loads((folder / "scores.json").read_text(encoding="utf-8")).get("data", {}).get("fingerprint")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def sweep_runs(results_dir: Path, sweep: str | None = None) -> list[Path]:
@@ -80,16 +91,18 @@ def load_run(folder: Path, documents: dict[str, Document]) -> Run:
     info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.is_file() else {}
     return Run(name=folder.parent.name, folder=folder, config=config, info=info,
                scores=json.loads(scores_path.read_text(encoding="utf-8")),
-               predictions=read_jsonl(folder / "predictions.jsonl", documents, require_offsets=True,
+               predictions=read_jsonl(folder / "predictions.jsonl", documents,
                                           allow_empty=True))
 
 
-def load_runs(folders: list[Path], data_cfg) -> tuple[list[Run], dict[str, Document], dict[str, list[EventMention]]]:
-    """Runs, with the documents and gold of ``data_cfg`` (the same data they were scored on)."""
+def load_runs(folders: list[Path], documents: dict[str, Document], fingerprint: str) -> list[Run]:
+    """Runs, all scored on the documents and gold whose ``fingerprint`` is given; DataError otherwise."""
     if not folders:
         raise DataError(["no result folders to compare: run an extractor first (python -m bench run ...)"])
-    documents = load_documents(project_path(data_cfg.documents_dir))
-    gold = read_annotations(project_path(data_cfg.gold_dir), documents)
+    other = [f"{folder}: scored on other documents or gold than the chosen data (a shard, another split, "
+             f"or a run before the gold changed)" for folder in folders if run_fingerprint(folder) != fingerprint]
+    if other:
+        raise DataError(other + ["compare only runs on the same data: pick the data with data=NAME"])
     runs = [load_run(folder, documents) for folder in folders]
     label_runs(runs)
-    return runs, documents, gold
+    return runs

@@ -2,7 +2,9 @@
 
 Coreference: MUC, B3, CEAF-e and BLANC from scorch (a Python implementation of the
 CoNLL-2012 reference scorer), LEA (Moosavi and Strube, 2016) here, CoNLL F1 the mean of
-MUC, B3 and CEAF-e F1. A predicted mention takes the identity of the gold mention whose
+MUC, B3 and CEAF-e F1. Within documents, BLANC sums its link counts per document, as the
+reference scorer does (pooling would count every pair across documents as a correct
+non-link); the other metrics are the same either way. A predicted mention takes the identity of the gold mention whose
 trigger it matches (exact offsets, one-to-one); one that matches none stays a mention of
 its own ("twinless"), so spurious and missed mentions cost both precision and recall, as
 in end-to-end evaluation on ECB+ (Cattan et al., 2021). Scores are given within documents
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
+from functools import partial
 
 import numpy as np
 from scorch import scores as scorch
@@ -48,11 +51,45 @@ def lea(key: Sequence[Cluster], response: Sequence[Cluster]) -> tuple[float, flo
     return recall, precision, f1
 
 
-def cluster_scores(key: Sequence[Cluster], response: Sequence[Cluster]) -> dict[str, dict[str, float]]:
-    """Every metric as precision, recall, F1, plus CoNLL F1."""
+def blanc_by_document(key: Sequence[Cluster], response: Sequence[Cluster],
+                      document_of: dict[Hashable, str]) -> tuple[float, float, float]:
+    """BLANC recall, precision, F1 with coreference and non-coreference links counted within each
+    document and summed (the reference scorer's BLANC over several documents); the edge cases
+    are scorch's (Recasens and Hovy, 2011)."""
+    by_doc: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for side, clusters in enumerate((key, response)):
+        for cluster in clusters:
+            by_doc[document_of[next(iter(cluster))]][side].append(cluster)
+    tp_c = c_k = c_r = tp_n = n_k = n_r = 0
+    for key_clusters, response_clusters in by_doc.values():
+        coref_k, non_k = scorch.links_from_clusters(key_clusters) if key_clusters else (set(), set())
+        coref_r, non_r = scorch.links_from_clusters(response_clusters) if response_clusters else (set(), set())
+        tp_c, c_k, c_r = tp_c + len(coref_k & coref_r), c_k + len(coref_k), c_r + len(coref_r)
+        tp_n, n_k, n_r = tp_n + len(non_k & non_r), n_k + len(non_k), n_r + len(non_r)
+
+    def scores(tp: int, in_key: int, in_response: int) -> tuple[float, float, float]:
+        if not in_key and not in_response:
+            return 1.0, 1.0, 1.0
+        if not in_key or not in_response:
+            return 0.0, 0.0, 0.0
+        return tp / in_key, tp / in_response, 2 * tp / (in_key + in_response)
+
+    coreference, non_coreference = scores(tp_c, c_k, c_r), scores(tp_n, n_k, n_r)
+    if not c_k:
+        return non_coreference
+    if not n_k:
+        return coreference
+    return tuple(float(v) for v in np.mean((coreference, non_coreference), axis=0))
+
+
+def cluster_scores(key: Sequence[Cluster], response: Sequence[Cluster],
+                   document_of: dict[Hashable, str] | None = None) -> dict[str, dict[str, float]]:
+    """Every metric as precision, recall, F1, plus CoNLL F1; with ``document_of`` (mention -> document),
+    BLANC counts links within documents only."""
+    blanc = partial(blanc_by_document, document_of=document_of) if document_of else scorch.blanc
     result = {}
     for name, metric in (("muc", scorch.muc), ("b3", scorch.b_cubed), ("ceafe", scorch.ceaf_e),
-                         ("blanc", scorch.blanc), ("lea", lea)):
+                         ("blanc", blanc), ("lea", lea)):
         if key and response:
             recall, precision, f1 = (float(v) for v in metric(key, response))
         else:
@@ -86,7 +123,12 @@ def coreference_scores(gold: list[EventMention], predictions: list[EventMention]
                             scope == "within_document", singletons)
             response = _clusters(pred_ids, [m.cluster for m in predictions], [m.doc_id for m in predictions],
                                  scope == "within_document", singletons)
-            result[f"{scope}/{'with' if singletons else 'without'}_singletons"] = cluster_scores(key, response)
+            document_of = None
+            if scope == "within_document":
+                document_of = dict(zip(gold_ids, (m.doc_id for m in gold)))
+                document_of |= dict(zip(pred_ids, (m.doc_id for m in predictions)))
+            result[f"{scope}/{'with' if singletons else 'without'}_singletons"] = cluster_scores(key, response,
+                                                                                                 document_of)
     return result
 
 

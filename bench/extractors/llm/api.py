@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import math
 import os
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
-from bench.extractors.base import ExtractorError
+from bench.errors import ExtractorError
 
 INSTALL_HINT = 'pip install -e ".[llm]"'
 #: sent as the key to servers that need none (api_key_env: null)
@@ -189,23 +190,22 @@ class SDKAdapter(Adapter):
 
 
 def retry_after(headers) -> float | None:
-    """Seconds to wait from ``retry-after-ms`` or ``Retry-After`` (seconds or an HTTP date)."""
-    if headers.get("retry-after-ms"):
+    """Seconds to wait from ``retry-after-ms`` or ``Retry-After`` (seconds or an HTTP date);
+    None for a value that is not a finite time."""
+    for name, scale in (("retry-after-ms", 1000), ("retry-after", 1)):
+        value = headers.get(name)
+        if not value:
+            continue
         try:
-            return max(0.0, float(headers["retry-after-ms"]) / 1000)
+            seconds = float(value) / scale
         except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, (parsedate_to_datetime(value) - datetime.now(timezone.utc)).total_seconds())
-    except (TypeError, ValueError):
-        return None
+            try:
+                seconds = (parsedate_to_datetime(value) - datetime.now(timezone.utc)).total_seconds()
+            except (TypeError, ValueError):
+                continue
+        if math.isfinite(seconds):
+            return max(0.0, seconds)
+    return None
 
 
 API_FAMILIES: dict[str, type[Adapter]] = {}

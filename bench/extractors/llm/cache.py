@@ -11,9 +11,10 @@ import hashlib
 import json
 import sqlite3
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
-from bench.extractors.base import ExtractorError
+from bench.errors import ExtractorError
 from bench.extractors.llm.api import Response
 
 MODES = ("off", "read", "write", "read-write")
@@ -30,7 +31,6 @@ class ResponseCache:
             raise ExtractorError(f"cache mode must be one of {', '.join(MODES)}, got {mode!r}")
         if mode != "off" and not path:
             raise ExtractorError("the cache needs a path (or cache_mode=off)")
-        self.mode = mode
         self.path = Path(path) if path else None
         self.reads = mode in ("read", "read-write")
         self.writes = mode in ("write", "read-write")
@@ -38,25 +38,38 @@ class ResponseCache:
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, response TEXT NOT NULL, "
-                       "created REAL NOT NULL)")
+            with self._readable():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, response TEXT NOT NULL, "
+                           "created REAL NOT NULL)")
             self._db = db
         return self._db
+
+    @contextmanager
+    def _readable(self):
+        """Errors of a damaged cache file as one ExtractorError that names the file."""
+        try:
+            yield
+        except (sqlite3.DatabaseError, OSError, ValueError, TypeError) as err:
+            raise ExtractorError(f"{self.path}: the LLM response cache cannot be read ({err}); move the file "
+                                 f"away or set extractor.cache_path to another file") from None
 
     def get(self, key: str) -> Response | None:
         if not self.reads:
             return None
-        row = self._connection().execute("SELECT response FROM responses WHERE key = ?", (key,)).fetchone()
-        return Response(**json.loads(row[0])) if row else None
+        with self._readable():
+            row = self._connection().execute("SELECT response FROM responses WHERE key = ?", (key,)).fetchone()
+            return Response(**json.loads(row[0])) if row else None
 
     def put(self, key: str, response: Response) -> None:
+        """Store ``response``; ASCII JSON, so that any text a server sent (a lone surrogate too) is kept."""
         if self.writes:
-            self._connection().execute("INSERT OR REPLACE INTO responses VALUES (?, ?, ?)",
-                                       (key, json.dumps(response.to_json(), ensure_ascii=False), time.time()))
+            with self._readable():
+                self._connection().execute("INSERT OR REPLACE INTO responses VALUES (?, ?, ?)",
+                                           (key, json.dumps(response.to_json()), time.time()))
 
     def close(self) -> None:
         if self._db is not None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm import tqdm
 
-from bench.extractors.base import ExtractorError
+from bench.errors import ExtractorError
 from bench.extractors.llm.api import Adapter, Failure, Request, Response
 from bench.extractors.llm.cache import ResponseCache, cache_key
 
@@ -137,6 +137,8 @@ class Client:
         return failure
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
-        """Exponential backoff with jitter; never shorter than the server's Retry-After."""
+        """Exponential backoff with jitter; the server's Retry-After when longer, but never more than
+        ``backoff_max`` or the request timeout, whichever is longer (a server that asks for hours,
+        or forever, does not hang the run)."""
         backoff = min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
-        return max(backoff, retry_after or 0.0)
+        return min(max(backoff, retry_after or 0.0), max(self.backoff_max, self.adapter.timeout))

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from bench.extractors.base import ExtractorError
+from bench.errors import ExtractorError
 from bench.extractors.llm.api import Response
 from bench.extractors.llm.client import Client
 from bench.extractors.llm.parsing import recover

@@ -7,14 +7,15 @@ from functools import partial
 
 from omegaconf import OmegaConf
 
-from bench.extractors.base import Extractor, ExtractorError
+from bench.errors import ExtractorError
+from bench.extractors.base import Extractor
 from bench.extractors.llm.api import build_adapter
 from bench.extractors.llm.cache import ResponseCache
 from bench.extractors.llm.client import Client
 from bench.extractors.llm.clustering import EventClusterer
 from bench.extractors.llm.parsing import AnswerReader
 from bench.extractors.llm.prompts import Example, Prompts, draw_examples, windows
-from bench.harness import project_path
+from bench.paths import project_path
 from bench.schema import Document, EventMention, load_ontology
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class LLMExtractor(Extractor):
                  window_sentences: int = 8, few_shot: int = 0, few_shot_seed: int = 0,
                  prompts: str = "configs/prompts", cache_path: str | None = "results/.cache/llm.sqlite",
                  cache_mode: str = "read-write", price_per_million: Mapping | None = None, progress: bool = True,
-                 cluster_events: bool = False, cluster_chunk_size: int = 50):
+                 cluster_events: bool = False, cluster_chunk_size: int = 50, max_failed_share: float = 0.0):
         if cluster_events and few_shot > 0:
             raise ExtractorError("extractor.cluster_events needs few_shot=0: a few-shot extractor is fitted and run "
                                  "per fold of documents, so it never sees all documents together to group them")
@@ -65,6 +66,9 @@ class LLMExtractor(Extractor):
         self.few_shot_seed = few_shot_seed
         self.price_per_million = _plain(price_per_million)
         self.trainable = few_shot > 0
+        if not 0 <= max_failed_share <= 1:
+            raise ExtractorError(f"extractor.max_failed_share must be between 0 and 1, got {max_failed_share!r}")
+        self.max_failed_share = max_failed_share
         self.examples: list[Example] = []
         self.windows = 0
         self.failed_windows = 0
@@ -84,6 +88,7 @@ class LLMExtractor(Extractor):
         system = self.prompts.system(self.examples)
         jobs = [window for document in documents for window in windows(document, self.window_sentences)]
         answers = self.client.run([self.prompts.request(system, window) for window in jobs])
+        self._check_failures(sum(answer is None for answer in answers), len(jobs))
         found: dict[str, list[EventMention]] = {document.id: [] for document in documents}
         for window, answer in zip(jobs, answers):
             if answer is None:
@@ -95,6 +100,15 @@ class LLMExtractor(Extractor):
             found = self.clusterer(documents, found)
         for document in documents:
             yield found[document.id]
+
+    def _check_failures(self, failed: int, total: int) -> None:
+        """A run with more failed requests than ``max_failed_share`` allows is not a result: it stops
+        before anything is scored (the answers that came are cached, so a rerun asks only for the rest)."""
+        if failed and failed > self.max_failed_share * total:
+            kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.client.stats.failures.items()))
+            raise ExtractorError(f"{failed} of {total} requests failed ({kinds}); no result was written. Rerun to "
+                                 f"send only the failed ones again (the answers so far are cached), or accept a "
+                                 f"share of failures with extractor.max_failed_share=0.05")
 
     def run_info(self) -> dict:
         return {"llm": {"api": self.api, "model": self.adapter.model, "base_url": self.adapter.base_url,

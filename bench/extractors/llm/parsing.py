@@ -6,8 +6,8 @@ event type or a role the type does not have is dropped and counted by reason. Ea
 trigger and argument string is then placed in its window with
 ``bench.align.occurrences`` (exact, then case- and whitespace-normalised): a trigger
 in the sentence the model named, else anywhere in the window; an argument nearest
-its trigger, in the trigger's sentence first. A string found nowhere keeps UNALIGNED
-offsets and stays in the predictions as a false positive.
+its trigger, in the trigger's sentence first. A string found nowhere is marked unfound
+and stays in the predictions as a false positive.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from bench.align import occurrences
 from bench.extractors.llm.prompts import Window
-from bench.schema import UNALIGNED, Argument, EventMention, Ontology, Span
+from bench.schema import Argument, EventMention, Ontology, Span
 
 _FENCE = re.compile(r"```[A-Za-z]*\s*\n?(.*?)```", re.DOTALL)
 _MAX_STARTS = 200   # JSON starts tried per candidate text, against pathological answers
@@ -50,7 +50,10 @@ def answer_events(text: str) -> tuple[list | None, str]:
 
 
 def _text(value) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
+    """A non-empty string of valid Unicode (a lone surrogate, which no file can hold, is not)."""
+    if not isinstance(value, str) or any("\ud800" <= c <= "\udfff" for c in value):
+        return None
+    return value.strip() or None
 
 
 class AnswerReader:
@@ -129,7 +132,7 @@ class AnswerReader:
                 self.alignment[f"{what}:{how}"] += 1
                 return chosen
         self.alignment[f"{what}:unaligned"] += 1
-        return Span(UNALIGNED, UNALIGNED, text)
+        return Span(None, None, text, unfound=True)
 
     def summary(self) -> dict:
         return {"dropped": dict(sorted(self.dropped.items())),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from bench.extractors.base import ExtractorError
+from bench.errors import ExtractorError
 from bench.extractors.llm.api import Request
 from bench.schema import Document, EventMention, Ontology, Span
 

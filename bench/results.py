@@ -1,0 +1,132 @@
+"""Result folders: ``results/<name>/<timestamp>/``, written whole or not at all.
+
+A folder is staged under a hidden temporary name before the work starts (so an
+unwritable or full ``results_dir`` fails at once, not after an hour of extraction),
+filled, and renamed into place when complete. A failure or an interrupt (Ctrl-C,
+SIGTERM) removes the staging folder, so nothing half-written is ever read, and no
+existing folder is overwritten.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench.corpus import write_jsonl
+from bench.errors import DataError
+from bench.schema import EventMention
+
+#: a run name is one path component: letters, digits and ``_ . + , = -``, starting with a letter or digit
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+,=-]{0,119}")
+_SECRET_KEY = re.compile(r"(api[_-]?key|token|secret|password)$", re.IGNORECASE)
+#: bytes written (and synced) into a new staging folder to find a full disk before the work starts
+_PROBE_BYTES = 256 * 1024
+
+
+def check_name(name, key: str = "run_name") -> str:
+    """``name`` if it is a safe folder name under ``results/``; DataError otherwise."""
+    if not isinstance(name, str) or not SAFE_NAME.fullmatch(name):
+        raise DataError([f"{key} must be one folder name of letters, digits and '_.+,=-' (at most 120, starting "
+                         f"with a letter or digit), got {str(name)[:80]!r}; choose another with {key}=NAME"])
+    return name
+
+
+def redacted(config):
+    """The config with any value under a secret-looking key replaced."""
+    if isinstance(config, dict):
+        return {k: ("<redacted>" if _SECRET_KEY.search(str(k)) and v else redacted(v)) for k, v in config.items()}
+    if isinstance(config, list):
+        return [redacted(v) for v in config]
+    return config
+
+
+def without_environment(resolved, raw):
+    """``resolved`` with every value that an ``${oc.env:...}`` interpolation in ``raw`` produced put back
+    as the interpolation, so that no environment value (a key, a home folder) reaches a saved file."""
+    if isinstance(raw, str) and "oc.env" in raw:
+        return raw
+    if isinstance(resolved, dict) and isinstance(raw, dict):
+        return {k: without_environment(v, raw.get(k)) for k, v in resolved.items()}
+    if isinstance(resolved, list) and isinstance(raw, list) and len(raw) == len(resolved):
+        return [without_environment(v, r) for v, r in zip(resolved, raw)]
+    return resolved
+
+
+@contextmanager
+def staged_result(results_dir: Path, name: str, key: str = "run_name") -> Iterator[Path]:
+    """A new, empty staging folder for a result of ``name`` (the setting ``key``); removed, with a
+    group folder made for it, unless ``publish`` moved it into place."""
+    check_name(name, key)
+    group = Path(results_dir) / name
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d_%H-%M-%S")
+    made = next((p for p in reversed([group, *group.parents]) if not p.exists()), None)   # first folder it makes
+    staging = group / f".incomplete-{stamp}-{os.getpid()}"
+    try:
+        try:
+            group.mkdir(parents=True, exist_ok=True)
+            remove_stale_staging(group)
+            staging.mkdir()
+            with (staging / ".probe").open("wb") as stream:
+                stream.write(b"\0" * _PROBE_BYTES)
+                stream.flush()
+                os.fsync(stream.fileno())
+            (staging / ".probe").unlink()
+        except OSError as err:
+            raise DataError([f"{results_dir}: cannot write results there: {err.strerror or err}"]) from None
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if made is not None and made.is_dir() and not any(p.is_file() for p in made.rglob("*")):
+            shutil.rmtree(made, ignore_errors=True)
+
+
+def remove_stale_staging(group: Path) -> None:
+    """Remove the staging folders in ``group`` of processes that no longer run (killed with SIGKILL,
+    or by a power cut): nothing reads them, and nothing else would clean them."""
+    for folder in group.glob(".incomplete-*"):
+        pid = folder.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def publish(staging: Path, config: dict, predictions: Sequence[EventMention], scores: dict, run_info: dict,
+            table: str) -> Path:
+    """Fill the staging folder and rename it to its timestamp (with a suffix if that is taken)."""
+    import yaml
+
+    (staging / "config.yaml").write_text(yaml.safe_dump(redacted(config), allow_unicode=True, sort_keys=False),
+                                         encoding="utf-8")
+    write_jsonl(predictions, staging / "predictions.jsonl")
+    (staging / "scores.json").write_text(json.dumps(scores, indent=1, ensure_ascii=False), encoding="utf-8")
+    (staging / "table.md").write_text(table, encoding="utf-8")
+    (staging / "run.json").write_text(json.dumps(run_info, indent=1, ensure_ascii=False), encoding="utf-8")
+    return rename_into_place(staging)
+
+
+def rename_into_place(staging: Path) -> Path:
+    """Rename a filled staging folder to its timestamp, with a suffix if that name is taken."""
+    stamp = staging.name.removeprefix(".incomplete-").rsplit("-", 1)[0]
+    for attempt in range(1000):
+        final = staging.parent / (stamp if attempt == 0 else f"{stamp}-{attempt}")
+        try:
+            staging.rename(final)   # fails if the folder exists and is not empty
+            return final
+        except OSError:
+            if not final.exists():
+                raise
+    raise DataError([f"no free result folder name under {staging.parent}"])
