@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.errors import DataError
-from bench.paths import project_path
+from bench.paths import PROJECT_ROOT, project_path
 from bench.schema import Argument, Document, EventMention, Ontology, Span, load_ontology
 
 DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -476,6 +476,31 @@ def write_jsonl(mentions: Iterable[EventMention], path: Path) -> None:
     with Path(path).open("w", encoding="utf-8") as stream:
         for mention in mentions:
             stream.write(json.dumps(mention_to_json(mention), ensure_ascii=False) + "\n")
+
+
+@dataclass(frozen=True)
+class Split:
+    """A shipped document set with its gold, as ``configs/data/<name>.yaml`` describes it."""
+
+    name: str
+    role: str                   # "test" (report only) or "dev" (develop on it)
+    documents_dir: Path
+    gold_dir: Path
+    passes_dir: Path | None     # the independent passes the gold was adjudicated from
+
+
+def shipped_splits() -> dict[str, Split]:
+    """The splits of ``configs/data/``, test splits first."""
+    import yaml
+
+    splits = []
+    for path in sorted((PROJECT_ROOT / "configs" / "data").glob("*.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if raw.get("role") in ("test", "dev"):
+            passes = raw.get("passes_dir")
+            splits.append(Split(path.stem, raw["role"], project_path(raw["documents_dir"]),
+                                project_path(raw["gold_dir"]), project_path(passes) if passes else None))
+    return {s.name: s for s in sorted(splits, key=lambda s: (s.role != "test", s.name != "seeds", s.name))}
 
 
 def load_data(data_cfg) -> tuple[dict[str, Document], dict[str, list[EventMention]]]:

@@ -54,6 +54,30 @@ def test_compare_writes_tables_in_every_format(comparison):
         "exact", "lenient"}
 
 
+def pdflatex() -> str | None:
+    path = shutil.which("pdflatex")
+    if path is None:
+        message = "the LaTeX test needs pdflatex: apt-get install texlive-latex-base texlive-latex-recommended"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (.ci/run installs it)")
+        pytest.skip(message)
+    return path
+
+
+@pytest.mark.parametrize("mode", ["exact", "lenient"])
+def test_the_latex_leaderboard_compiles_with_a_real_tex_engine(comparison, mode, tmp_path):
+    out, _ = comparison
+    table = (out / f"leaderboard_{mode}.tex").read_text(encoding="utf-8")
+    assert "rules\\_narrow" in table          # the run label's underscore is escaped
+    (tmp_path / "paper.tex").write_text("\\documentclass{article}\n\\usepackage{booktabs}\n"
+                                        "\\usepackage[margin=1cm,landscape]{geometry}\n\\begin{document}\n"
+                                        f"\\tiny\n{table}\n\\end{{document}}\n", encoding="utf-8")
+    done = subprocess.run([pdflatex(), "-interaction=nonstopmode", "-halt-on-error", "paper.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert (tmp_path / "paper.pdf").stat().st_size > 1000
+
+
 def test_compare_draws_the_plots(comparison):
     out, _ = comparison
     for name in ("per_type_TC_exact", "per_type_AC_exact", "precision_recall_exact", "confusion_rules"):

@@ -7,22 +7,21 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from itertools import combinations
 from pathlib import Path
 
 import pandas as pd
 
-from bench.contrib.agreement import agreement_markdown, load_annotation_sets, pairwise
-from bench.contrib.stats import gold_statistics_markdown
-from bench.corpus import load_documents, read_annotations
+from bench.contrib.agreement import krippendorff_alpha, load_annotation_sets, pairwise
+from bench.corpus import Split, load_documents, read_annotations, shipped_splits
 from bench.extractors.clusterers import CLUSTERERS
 from bench.scoring.coref import coreference_scores
 from bench.schema import PROJECT_ROOT, load_ontology
 
 README = PROJECT_ROOT / "README.md"
-PASSES = PROJECT_ROOT / "annotations" / "passes"
-GOLD = PROJECT_ROOT / "annotations" / "gold"
 
 
 def ontology_section() -> str:
@@ -35,27 +34,63 @@ def ontology_section() -> str:
             + f"\n\nAttributes: {attributes}.\n\nEntity types: {', '.join(ontology.entity_types)}.")
 
 
+def _split_gold(split: Split) -> tuple[dict, dict]:
+    documents = load_documents(split.documents_dir)
+    return documents, read_annotations(split.gold_dir, documents)
+
+
 def gold_section() -> str:
-    documents = load_documents(PROJECT_ROOT / "seeds")
-    return gold_statistics_markdown(documents, read_annotations(GOLD, documents)).strip()
+    """The size of every split, and its mentions per type and arguments per role, side by side."""
+    sizes, types, roles = [], {}, {}
+    for split in shipped_splits().values():
+        documents, gold = _split_gold(split)
+        mentions = [m for d in sorted(gold) for m in gold[d]]
+        passes = len([p for p in split.passes_dir.iterdir() if p.is_dir()]) if split.passes_dir else 1
+        sizes.append({"split": f"`{split.name}`", "role": split.role, "documents": len(documents),
+                      "characters": sum(len(d.text) for d in documents.values()),
+                      "sentences": sum(len(d.sentences) for d in documents.values()),
+                      "event mentions": len(mentions), "arguments": sum(len(m.arguments) for m in mentions),
+                      "event types used": len({m.type for m in mentions}),
+                      "clusters": len({m.cluster for m in mentions}),
+                      "passes": f"{passes}, adjudicated" if passes > 1 else "1"})
+        types[split.name] = Counter(m.type for m in mentions)
+        roles[split.name] = Counter(a.role for m in mentions for a in m.arguments)
+    by_type = pd.DataFrame(types).reindex(sorted(load_ontology().event_types)).fillna(0).astype(int)
+    by_role = pd.DataFrame(roles).fillna(0).astype(int).sort_index()
+    return ("**Splits** (`python -m bench stats data=NAME` gives the per-document tables)\n\n"
+            + pd.DataFrame(sizes).to_markdown(index=False)
+            + "\n\n**Event mentions per type**\n\n" + by_type.to_markdown()
+            + "\n\n**Arguments per role**\n\n" + by_role.to_markdown())
 
 
 def agreement_section() -> str:
-    documents = load_documents(PROJECT_ROOT / "seeds")
-    passes = load_annotation_sets(sorted(p for p in PASSES.iterdir() if p.is_dir()), documents)
-    gold = [m for ms in read_annotations(GOLD, documents).values() for m in ms]
-    against_gold = pd.DataFrame([{"pass": name, **pairwise(gold, mentions, documents)}
-                                 for name, mentions in passes.items()]).set_index("pass")
-    against_gold = against_gold.astype({"matched triggers": int})
-    return (agreement_markdown(passes, documents).strip()
+    """Agreement of the independent passes of every split that has them, and of each pass with its gold."""
+    pair_rows, gold_rows = [], []
+    for split in shipped_splits().values():
+        if split.passes_dir is None:
+            continue
+        documents, gold_by_doc = _split_gold(split)
+        passes = load_annotation_sets(sorted(p for p in split.passes_dir.iterdir() if p.is_dir()), documents)
+        gold = [m for ms in gold_by_doc.values() for m in ms]
+        for x, y in combinations(passes, 2):
+            pair_rows.append({"split": f"`{split.name}`", "pair": f"{x} ~ {y}",
+                              "mentions": f"{len(passes[x])} / {len(passes[y])}",
+                              **pairwise(passes[x], passes[y], documents),
+                              "alpha (trigger types)": krippendorff_alpha(passes)})
+        gold_rows += [{"split": f"`{split.name}`", "pass": name, **pairwise(gold, mentions, documents)}
+                      for name, mentions in passes.items()]
+    pairs = pd.DataFrame(pair_rows).astype({"matched triggers": int})
+    against_gold = pd.DataFrame(gold_rows).astype({"matched triggers": int})
+    return ("**Pairwise agreement of the independent passes** (F1 with one pass as reference; exact offsets "
+            "and lenient overlap)\n\n" + pairs.to_markdown(index=False, floatfmt=".3f")
             + "\n\n**Each pass against the adjudicated gold** (the gold as reference)\n\n"
-            + against_gold.to_markdown(floatfmt=".3f"))
+            + against_gold.to_markdown(index=False, floatfmt=".3f"))
 
 
 def coref_section() -> str:
     """CoNLL F1 of the clustering baselines on the gold mentions (gold triggers in, clusters out)."""
-    documents = load_documents(PROJECT_ROOT / "seeds")
-    gold = [m for ms in read_annotations(GOLD, documents).values() for m in ms]
+    documents, gold_by_doc = _split_gold(shipped_splits()["seeds"])
+    gold = [m for ms in gold_by_doc.values() for m in ms]
     mentions = [replace(m, cluster=None, arguments=tuple(replace(a, entity_id=None) for a in m.arguments))
                 for m in gold]
     rows = []

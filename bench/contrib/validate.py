@@ -1,22 +1,24 @@
 """``python -m bench validate``: check annotation and prediction files, report every problem."""
 from __future__ import annotations
 
+import json
 import sys
+from collections import Counter
 from pathlib import Path
 
+from bench.corpus import load_documents, read_annotation_file, read_jsonl, readable_file, shipped_splits
 from bench.errors import DataError
-from bench.corpus import load_documents, read_annotation_file, read_jsonl, readable_file
-from bench.schema import PROJECT_ROOT
+from bench.schema import PROJECT_ROOT, load_ontology
 
 
 def shipped_annotation_sets() -> list[tuple[list[Path], Path]]:
-    """(annotation files, their documents folder): the gold and every pass of the seed articles,
-    and the development set."""
-    root = PROJECT_ROOT / "annotations"
-    seeds = sorted((root / "gold").glob("*.json")) + sorted((root / "passes").glob("*/*.json"))
-    sets = [(seeds, PROJECT_ROOT / "seeds")]
-    if (root / "dev" / "gold").is_dir():
-        sets.append((sorted((root / "dev" / "gold").glob("*.json")), root / "dev" / "docs"))
+    """(annotation files, their documents folder): the gold and the passes of every shipped split."""
+    sets = []
+    for split in shipped_splits().values():
+        files = sorted(split.gold_dir.glob("*.json"))
+        if split.passes_dir is not None:
+            files += sorted(split.passes_dir.glob("*/*.json"))
+        sets.append((files, split.documents_dir))
     return sets
 
 
@@ -36,7 +38,7 @@ def _validate_files(files: list[Path], documents_dir: Path) -> int:
     if not files:
         print("error: no annotation files to validate", file=sys.stderr)
         return 1
-    problems, mentions, arguments = [], 0, 0
+    problems, mentions, arguments, versions = [], 0, 0, Counter()
     for path in files:
         try:
             readable_file(path)
@@ -46,10 +48,14 @@ def _validate_files(files: list[Path], documents_dir: Path) -> int:
             continue
         mentions += len(read)
         arguments += sum(len(m.arguments) for m in read)
+        if path.suffix == ".json":
+            versions[json.loads(path.read_text(encoding="utf-8")).get("ontology_version")] += 1
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) in {len(files)} file(s)", file=sys.stderr)
         return 1
-    print(f"ok: {len(files)} file(s), {mentions} event mentions, {arguments} arguments")
+    named = "; ".join(f"{n} of ontology version {v}" for v, n in sorted(versions.items()))
+    print(f"ok: {len(files)} file(s), {mentions} event mentions, {arguments} arguments"
+          + (f" ({named}, read under version {load_ontology().version})" if named else ""))
     return 0

@@ -53,7 +53,7 @@ def _write_comparison(runs: list[Run], gold: list[EventMention], documents: dict
         frame.to_csv(out / f"leaderboard_{mode}.csv", float_format="%.2f")
         shown = readable(frame)
         shown.to_latex(out / f"leaderboard_{mode}.tex", escape=True, caption=f"Event extraction on the bench gold "
-                       f"({mode} spans): P, R, F1 (%) with 95% bootstrap intervals.", label=f"tab:bench-{mode}")
+                       f"({mode} spans): P, R, F1 (\\%) with 95\\% bootstrap intervals.", label=f"tab:bench-{mode}")
         f1_only = shown[[c for c in shown.columns if c.endswith(" F1")]]
         markdown.append(f"**{mode} spans**: F1 (%) with 95% bootstrap interval\n\n" + f1_only.to_markdown())
     extras = coref_attribute_frame(runs)
