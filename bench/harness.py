@@ -147,7 +147,8 @@ def sweep_info() -> dict:
     if not HydraConfig.initialized():
         return {}
     hydra_cfg = HydraConfig.get()
-    info = {"overrides": list(hydra_cfg.overrides.task)}
+    # unresolved: an override that reads the environment is kept as written, never as its value
+    info = {"overrides": OmegaConf.to_container(hydra_cfg.overrides.task, resolve=False)}
     if hydra_cfg.mode == RunMode.MULTIRUN:
         info["sweep"] = Path(hydra_cfg.sweep.dir).name
     return info

@@ -49,3 +49,25 @@ def test_given_offsets_are_kept():
     given = EventMention("d", "Contact:Statement", Span(8, 13, "sagte"), (Argument("Speaker", Span(0, 7, "Blinken")),))
     [m], report = align([given], {"d": DOC})
     assert m == given and report["trigger:given"] == 1 and report["argument:given"] == 1
+
+
+def test_decomposed_text_aligns_to_the_composed_document_with_its_offsets():
+    import unicodedata
+
+    doc = make_document("d", "Die Gespräche in Brüssel und in Zürich.")
+    decomposed = unicodedata.normalize("NFD", "Zürich")
+    [aligned], report = align([EventMention("d", "Contact:Meet", Span(None, None, "Gespräche"),
+                                            (Argument("Place", Span(None, None, decomposed)),))], {"d": doc})
+    place = aligned.arguments[0].span
+    start = doc.text.index("Zürich")
+    assert (place.start, place.end, place.text) == (start, start + 6, "Zürich")
+    assert report["argument:normalised"] == 1
+    nfd_doc = make_document("d", unicodedata.normalize("NFD", doc.text))    # and a decomposed document
+    [aligned], _ = align([EventMention("d", "Contact:Meet", Span(None, None, "Brüssel"))], {"d": nfd_doc})
+    assert nfd_doc.text[aligned.trigger.start:aligned.trigger.end] == unicodedata.normalize("NFD", "Brüssel")
+
+
+def test_aligning_aligned_predictions_changes_nothing():
+    first, _ = align([text_only("sagte", ("Speaker", "Rutte"))] * 4 + [text_only("erfunden")], {"d": DOC})
+    again, _ = align(first, {"d": DOC})
+    assert again == first and [m.trigger.unfound for m in first] == [False, False, False, True, True]

@@ -168,3 +168,38 @@ def test_document_folds_never_train_on_the_test_document():
         assert not set(fold["test"]) & set(fold["train"])
     assert folds[-1]["train"] == ["a", "b", "c"]
     assert [f["test"] for f in document_folds(["a", "b", "c"], ["a", "b", "c"], k=2)] == [["a", "c"], ["b"]]
+
+
+def test_environment_values_reach_no_saved_file(tmp_path, monkeypatch):
+    from conftest import cli
+
+    monkeypatch.setenv("BENCH_TEST_SECRET", "sk-harness-5d1e")
+    done = cli("run", "extractor=rules", f"results_dir={tmp_path / 'r'}", "+note=${oc.env:BENCH_TEST_SECRET}",
+               "scoring.bootstrap_samples=0", "print_table=false")
+    assert done.returncode == 0, done.stderr
+    [folder] = result_folders(tmp_path / "r")
+    saved = "".join(p.read_text(encoding="utf-8") for p in folder.iterdir())
+    assert "sk-harness-5d1e" not in saved and "${oc.env:BENCH_TEST_SECRET}" in saved
+
+
+def test_two_compares_in_one_second_and_runs_of_one_name_keep_apart(tmp_path):
+    from conftest import cli
+
+    results = tmp_path / "r"
+    for _ in range(2):
+        assert cli("run", "extractor=rules", f"results_dir={results}", "scoring.bootstrap_samples=0",
+                   "print_table=false").returncode == 0
+    runs = result_folders(results)
+    outs = [cli("compare", *map(str, runs), f"results_dir={results}", "--samples", "10") for _ in range(2)]
+    assert all(done.returncode == 0 for done in outs), outs[0].stderr
+    folders = sorted(p for p in (results / "comparisons").iterdir())
+    assert len(folders) == 2 and not any(p.name.startswith(".") for p in folders)
+    reports = sorted(p.name for p in (folders[0] / "reports").iterdir())
+    assert reports == sorted(f"rules-{run.name}.html" for run in runs)       # one page per run, none overwritten
+
+
+def test_help_of_merge_is_help():
+    from conftest import cli
+
+    done = cli("merge", "--help")
+    assert done.returncode == 0 and "usage: python -m bench merge" in done.stdout and not done.stderr
