@@ -20,9 +20,8 @@ from bench.corpus import data_fingerprint, load_data
 from bench.errors import DataError, ExtractorError
 from bench.extractors.base import Extractor
 from bench.extractors.clusterers import CLUSTERERS
-from bench.reports.tables import headline_markdown, headline_text
 from bench.paths import project_path
-from bench.results import check_name, publish, staged_result, without_environment
+from bench.results import check_name, headline_markdown, headline_text, publish, staged_result, without_environment
 from bench.schema import Document, EventMention, load_ontology
 from bench.scoring import LEVELS, MODES, score
 from bench.scoring.coref import attribute_scores, coreference_scores

@@ -1,0 +1,88 @@
+"""The package's layers point one way, and a command loads only the heavy libraries it uses."""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+import pytest
+
+from bench.schema import PROJECT_ROOT
+
+PACKAGE = PROJECT_ROOT / "bench"
+
+#: each room and the rooms it may import (itself always). Upward imports are what the test forbids.
+ALLOWED = {
+    "paths": {"errors"},
+    "errors": set(),
+    "schema": {"paths"},
+    "scoring": {"schema"},
+    "corpus": {"paths", "errors", "schema"},
+    "align": {"schema"},
+    "extractors": {"paths", "errors", "schema", "align"},
+    "results": {"paths", "errors", "schema", "corpus"},
+    "harness": {"paths", "errors", "schema", "corpus", "align", "scoring", "extractors", "results"},
+    "reports": {"paths", "errors", "schema", "corpus", "scoring", "results"},
+    "contrib": {"paths", "errors", "schema", "corpus", "scoring", "extractors"},
+    "__main__": {"paths", "errors", "schema", "corpus", "harness", "results", "reports", "contrib"},
+}
+
+
+def room(module: str) -> str:
+    """``bench.extractors.llm.api`` -> ``extractors``; ``bench`` itself is the API."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def imports(path) -> set[str]:
+    """The bench modules a file imports, at the top or inside functions."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bench") and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("bench")}
+    return found
+
+
+def edges() -> list[tuple[str, str]]:
+    result = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = ".".join(("bench", *path.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(".__init__")
+        result += [(module, target) for target in imports(path)]
+    return result
+
+
+def violations(found: list[tuple[str, str]]) -> list[str]:
+    wrong = []
+    for source, target in found:
+        src, dst = room(source), room(target)
+        if dst == src or dst == "__init__" and src == "__init__":
+            continue
+        if dst not in ALLOWED.get(src, set()):
+            wrong.append(f"{source} imports {target}")
+    return wrong
+
+
+def test_imports_point_down_the_layers():
+    assert violations(edges()) == []
+
+
+@pytest.mark.parametrize("upward", [("bench.extractors.llm.extractor", "bench.harness"),
+                                    ("bench.reports.runs", "bench.harness"),
+                                    ("bench.harness", "bench.reports.tables"),
+                                    ("bench.extractors.learned", "bench.corpus"),
+                                    ("bench.scoring.metrics", "bench.corpus")])
+def test_the_check_finds_an_upward_import(upward):
+    assert violations([upward]) == [f"{upward[0]} imports {upward[1]}"]
+
+
+@pytest.mark.parametrize("code", ["import bench.extractors.llm", "import bench.extractors.rules",
+                                  "import bench.corpus, bench.align, bench.results",
+                                  "import sys; from bench.__main__ import main; sys.argv = ['bench']; main(['--help'])"])
+def test_light_imports_load_neither_pandas_nor_scikit_learn(code):
+    done = subprocess.run([sys.executable, "-c", f"{code}; import sys; "
+                           "print(sorted(m for m in ('pandas', 'sklearn', 'spacy', 'matplotlib', 'bench.harness') "
+                           "if m in sys.modules))"], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
