@@ -504,11 +504,44 @@ def shipped_splits() -> dict[str, Split]:
 
 
 def load_data(data_cfg) -> tuple[dict[str, Document], dict[str, list[EventMention]]]:
-    """The documents and gold of a ``data`` config; ``gold_dir: null`` for documents without gold."""
+    """The documents and gold of a ``data`` config: one folder pair (``gold_dir: null`` for documents
+    without gold), or the union of the shipped splits it names under ``splits``."""
+    if data_cfg.get("splits"):
+        documents, gold = {}, {}
+        for split in split_list(data_cfg):
+            docs = load_documents(split.documents_dir)
+            documents |= docs
+            gold |= read_annotations(split.gold_dir, docs)
+        return documents, gold
     documents = load_documents(project_path(data_cfg.documents_dir))
     gold_dir = data_cfg.get("gold_dir")
     gold = read_annotations(project_path(gold_dir), documents) if gold_dir is not None else {}
     return documents, gold
+
+
+def split_list(data_cfg) -> list[Split]:
+    """The shipped splits a ``data`` config names under ``splits`` (none for a single folder pair)."""
+    known = shipped_splits()
+    names = list(data_cfg.get("splits") or [])
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise DataError([f"data.splits: unknown split {', '.join(map(repr, unknown))} "
+                         f"(shipped: {', '.join(known)})"])
+    return [known[n] for n in names]
+
+
+def other_splits(data_cfg) -> list[Split]:
+    """The shipped splits a ``data`` config does not score, when it scores shipped splits (none for a
+    folder of one's own, which may hold copies of shipped documents)."""
+    known = shipped_splits()
+    scored = split_list(data_cfg) if data_cfg.get("splits") else \
+        [s for s in known.values() if data_cfg.get("documents_dir") and s.documents_dir == project_path(data_cfg.documents_dir)]
+    return [s for s in known.values() if scored and s not in scored]
+
+
+def split_of_documents(splits: list[Split]) -> dict[str, str]:
+    """Document id -> the name of its split."""
+    return {path.stem: split.name for split in splits for path in split.documents_dir.glob("*.txt")}
 
 
 def data_fingerprint(documents: dict[str, Document], gold: Sequence[EventMention]) -> str:

@@ -16,7 +16,8 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ValidationError
 
 from bench.align import align
-from bench.corpus import data_fingerprint, load_data
+from bench.corpus import (data_fingerprint, load_data, load_documents, other_splits, read_annotations, split_list,
+                          split_of_documents)
 from bench.errors import DataError, ExtractorError
 from bench.extractors.base import Extractor
 from bench.extractors.clusterers import CLUSTERERS
@@ -80,10 +81,11 @@ def checked_scoring(scoring_cfg) -> DictConfig:
 
 
 def score_predictions(predictions: Sequence[EventMention], documents: dict[str, Document],
-                      gold: dict[str, list[EventMention]], scoring_cfg,
-                      clusterer: str | None = None) -> tuple[list[EventMention], dict]:
+                      gold: dict[str, list[EventMention]], scoring_cfg, clusterer: str | None = None,
+                      split_of: dict[str, str] | None = None) -> tuple[list[EventMention], dict]:
     """Align, cluster if asked, then score on the documents that have gold; the scores say which
-    documents were left out."""
+    documents were left out. With ``split_of`` (document -> split), each split is scored on its
+    own as well (``scores["splits"]``)."""
     scoring_cfg = checked_scoring(scoring_cfg)
     if clusterer and clusterer not in CLUSTERERS:
         raise DataError([f"clusterer must be one of {', '.join(CLUSTERERS)}, got {clusterer!r}"])
@@ -100,6 +102,19 @@ def score_predictions(predictions: Sequence[EventMention], documents: dict[str, 
         predicted = [m for m in aligned if m.doc_id in gold]
         scores["attributes"] = attribute_scores(gold_mentions, predicted, scored_docs, load_ontology().attributes)
         scores["coreference"] = coreference_scores(gold_mentions, predicted, scored_docs) or "not predicted"
+    splits = [name for name in dict.fromkeys((split_of or {}).values()) if any(split_of[d] == name for d in gold)]
+    if len(splits) > 1:
+        scores["splits"] = {}
+        for split in splits:
+            docs = {d: documents[d] for d in gold if split_of[d] == split}
+            split_gold = [m for m in gold_mentions if m.doc_id in docs]
+            scores["splits"][split] = score(
+                split_gold, [m for m in aligned if m.doc_id in docs], docs, exclude_roles=list(scoring_cfg.exclude_roles),
+                levels=list(scoring_cfg.levels), modes=list(scoring_cfg.modes),
+                bootstrap_samples=scoring_cfg.bootstrap_samples, seed=scoring_cfg.seed,
+                confidence=scoring_cfg.confidence)
+            scores["splits"][split]["data"] = {"documents": sorted(docs),
+                                               "fingerprint": data_fingerprint(docs, split_gold)}
     scores["alignment"] = dict(sorted(report.items()))
     scores["documents_without_gold"] = sorted(set(documents) - set(gold))
     scores["data"] = {"documents": sorted(scored_docs), "fingerprint": data_fingerprint(scored_docs, gold_mentions)}
@@ -175,12 +190,19 @@ def run(cfg: DictConfig) -> Path:
             raise err.__cause__ from None
         raise
     with staged_result(project_path(cfg.results_dir), cfg.run_name) as staging:
+        train_documents, train_gold = documents, gold
+        if extractor.trainable and cfg.get("train_on_other_splits"):
+            for split in other_splits(cfg.data):
+                other = load_documents(split.documents_dir)
+                train_documents = {**other, **train_documents}
+                train_gold = {**read_annotations(split.gold_dir, other), **train_gold}
         started = time.perf_counter()
-        predictions, folds = extract_all(extractor, documents, gold, test_ids, cfg.get("folds"))
+        predictions, folds = extract_all(extractor, train_documents, train_gold, test_ids, cfg.get("folds"))
         seconds = time.perf_counter() - started
         shard_gold = {d: gold[d] for d in test_ids if d in gold}
         aligned, scores = score_predictions(predictions, {d: documents[d] for d in test_ids}, shard_gold,
-                                            cfg.scoring, cfg.get("clusterer"))
+                                            cfg.scoring, cfg.get("clusterer"),
+                                            split_of_documents(split_list(cfg.data)))
         if folds:
             scores["cross_validated"] = {"folds": folds}
         if shard:

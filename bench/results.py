@@ -178,11 +178,27 @@ def coreference_frame(scores: dict):
     return pd.DataFrame(rows).set_index("setting")
 
 
+def split_frame(scores: dict, mode: str = "exact"):
+    """F1 per level on each split, on all of them, and the gap between the best and worst split."""
+    import pandas as pd
+
+    columns = {name: {level: 100 * e["f1"] for level, e in split["levels"][mode].items()}
+               for name, split in scores["splits"].items()}
+    columns["all"] = {level: 100 * e["f1"] for level, e in scores["levels"][mode].items()}
+    frame = pd.DataFrame(columns)
+    frame["gap"] = frame[list(scores["splits"])].max(axis=1) - frame[list(scores["splits"])].min(axis=1)
+    frame.index.name = "F1"
+    return frame
+
+
 def _frames(scores: dict):
     import pandas as pd
 
     for mode in scores["levels"]:
         yield f"{mode} spans", headline_frame(scores, mode)
+    if "splits" in scores:
+        for mode in scores["levels"]:
+            yield f"F1 by split ({mode} spans)", split_frame(scores, mode)
     attributes = attribute_frame(scores)
     if attributes is not None:
         yield "attributes (exact spans)", attributes

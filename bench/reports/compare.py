@@ -8,7 +8,8 @@ import pandas as pd
 
 from bench.corpus import data_fingerprint, load_data
 from bench.reports import html, plots
-from bench.reports.leaderboard import coref_attribute_frame, leaderboard_frame, readable, significance_frame
+from bench.reports.leaderboard import (coref_attribute_frame, leaderboard_frame, readable, significance_frame,
+                                      split_frame)
 from bench.reports.runs import Run, latest_runs, load_runs, sweep_runs
 from bench.results import rename_into_place, staged_result
 from bench.schema import Document, EventMention
@@ -56,6 +57,11 @@ def _write_comparison(runs: list[Run], gold: list[EventMention], documents: dict
                        f"({mode} spans): P, R, F1 (\\%) with 95\\% bootstrap intervals.", label=f"tab:bench-{mode}")
         f1_only = shown[[c for c in shown.columns if c.endswith(" F1")]]
         markdown.append(f"**{mode} spans**: F1 (%) with 95% bootstrap interval\n\n" + f1_only.to_markdown())
+    by_split = split_frame(runs)
+    if by_split is not None:
+        by_split.to_csv(out / "leaderboard_splits.csv", float_format="%.2f")
+        markdown.append("**By split** (exact spans): F1 (%) on each test split, and the gap between them\n\n"
+                        + by_split.to_markdown(floatfmt=".1f"))
     extras = coref_attribute_frame(runs)
     if extras is not None:
         extras.to_csv(out / "coref_attributes.csv")

@@ -23,6 +23,22 @@ def leaderboard_frame(runs: list[Run], mode: str = "exact") -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("run")
 
 
+def split_frame(runs: list[Run], mode: str = "exact", levels: tuple[str, ...] = ("TC", "AC")) -> pd.DataFrame | None:
+    """F1 of each run on each split (runs of ``data=all``), and the gap between its splits."""
+    rows = []
+    for run in runs:
+        splits = run.scores.get("splits")
+        if not splits:
+            continue
+        row = {"run": run.label}
+        for level in levels:
+            values = {name: 100 * split["levels"][mode][level]["f1"] for name, split in splits.items()}
+            row |= {f"{level} F1 {name}": value for name, value in values.items()}
+            row[f"{level} F1 gap"] = max(values.values()) - min(values.values())
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("run") if rows else None
+
+
 def coref_attribute_frame(runs: list[Run]) -> pd.DataFrame | None:
     """CoNLL F1 per coreference setting and accuracy per attribute (exact spans), for runs scored with
     ``scoring.coref=true``; "not predicted" where the extractor gave none."""
