@@ -77,3 +77,26 @@ def test_trainable_extractors_learn_from_the_other_splits_only():
         ["seeds", "dev", "gnad_dev"]
     assert [s.name for s in other_splits(OmegaConf.create({"splits": ["seeds", "gnad"]}))] == ["dev", "gnad_dev"]
     assert other_splits(OmegaConf.create({"documents_dir": "/somewhere/else"})) == []
+
+
+def test_no_test_split_trigger_is_quoted_in_the_guidelines():
+    """Every word of the guidelines (hyphenated words whole and in parts) against the gold triggers of
+    the test splits; the ontology's own names (types, roles, entity types) are not examples."""
+    import re
+
+    from bench.schema import load_ontology
+
+    ontology = load_ontology()
+    guidelines = (PROJECT_ROOT / "annotations" / "guidelines.md").read_text(encoding="utf-8")
+    names = [*ontology.event_types, *{r for spec in ontology.event_types.values() for r in spec["roles"]}]
+    for name in sorted(names, key=len, reverse=True):
+        guidelines = guidelines.replace(name, " ")
+    words = {w.lower() for w in re.findall(r"\w+(?:-\w+)*", guidelines)}
+    words |= {part for w in words for part in w.split("-")}
+    triggers = set()
+    for split in SPLITS.values():
+        if split.role == "test":
+            documents = load_documents(split.documents_dir)
+            triggers |= {m.trigger.text.lower() for ms in read_annotations(split.gold_dir, documents).values()
+                         for m in ms}
+    assert sorted(words & triggers) == []
