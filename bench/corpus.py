@@ -533,10 +533,13 @@ def split_list(data_cfg) -> list[Split]:
 def other_splits(data_cfg) -> list[Split]:
     """The shipped splits a ``data`` config does not score, when it scores shipped splits (none for a
     folder of one's own, which may hold copies of shipped documents)."""
-    known = shipped_splits()
-    scored = split_list(data_cfg) if data_cfg.get("splits") else \
-        [s for s in known.values() if data_cfg.get("documents_dir") and s.documents_dir == project_path(data_cfg.documents_dir)]
-    return [s for s in known.values() if scored and s not in scored]
+    known = shipped_splits().values()
+    if data_cfg.get("splits"):
+        scored = split_list(data_cfg)
+    else:
+        folder = data_cfg.get("documents_dir")
+        scored = [s for s in known if folder and s.documents_dir == project_path(folder)]
+    return [s for s in known if scored and s not in scored]
 
 
 def split_of_documents(splits: list[Split]) -> dict[str, str]:

@@ -92,35 +92,29 @@ def score_predictions(predictions: Sequence[EventMention], documents: dict[str, 
     aligned, report = align(predictions, documents)
     if clusterer:
         aligned = CLUSTERERS[clusterer](aligned)
+    settings = dict(exclude_roles=list(scoring_cfg.exclude_roles), levels=list(scoring_cfg.levels),
+                    modes=list(scoring_cfg.modes), bootstrap_samples=scoring_cfg.bootstrap_samples,
+                    seed=scoring_cfg.seed, confidence=scoring_cfg.confidence)
     scored_docs = {doc_id: documents[doc_id] for doc_id in gold}
     gold_mentions = [m for doc_id in sorted(gold) for m in gold[doc_id]]
-    scores = score(gold_mentions, [m for m in aligned if m.doc_id in gold], scored_docs,
-                   exclude_roles=list(scoring_cfg.exclude_roles), levels=list(scoring_cfg.levels),
-                   modes=list(scoring_cfg.modes), bootstrap_samples=scoring_cfg.bootstrap_samples,
-                   seed=scoring_cfg.seed, confidence=scoring_cfg.confidence)
+    predicted = [m for m in aligned if m.doc_id in gold]
+    scores = score(gold_mentions, predicted, scored_docs, **settings)
     if scoring_cfg.coref:
-        predicted = [m for m in aligned if m.doc_id in gold]
         scores["attributes"] = attribute_scores(gold_mentions, predicted, scored_docs, load_ontology().attributes)
         scores["coreference"] = coreference_scores(gold_mentions, predicted, scored_docs) or "not predicted"
-    splits = [name for name in dict.fromkeys((split_of or {}).values()) if any(split_of[d] == name for d in gold)]
+    splits = list(dict.fromkeys(name for d, name in (split_of or {}).items() if d in gold))   # in config order
     if len(splits) > 1:
         scores["splits"] = {}
         for split in splits:
             docs = {d: documents[d] for d in gold if split_of[d] == split}
             split_gold = [m for m in gold_mentions if m.doc_id in docs]
-            scores["splits"][split] = score(
-                split_gold, [m for m in aligned if m.doc_id in docs], docs, exclude_roles=list(scoring_cfg.exclude_roles),
-                levels=list(scoring_cfg.levels), modes=list(scoring_cfg.modes),
-                bootstrap_samples=scoring_cfg.bootstrap_samples, seed=scoring_cfg.seed,
-                confidence=scoring_cfg.confidence)
+            scores["splits"][split] = score(split_gold, [m for m in predicted if m.doc_id in docs], docs, **settings)
             scores["splits"][split]["data"] = {"documents": sorted(docs),
                                                "fingerprint": data_fingerprint(docs, split_gold)}
     scores["alignment"] = dict(sorted(report.items()))
     scores["documents_without_gold"] = sorted(set(documents) - set(gold))
     scores["data"] = {"documents": sorted(scored_docs), "fingerprint": data_fingerprint(scored_docs, gold_mentions)}
     return aligned, scores
-
-
 
 
 def document_folds(test_ids: Sequence[str], gold_ids: Sequence[str], k: int | None = None) -> list[dict]:
