@@ -1,4 +1,9 @@
-"""Command line: ``python -m bench COMMAND``. Each command is a thin call into the package."""
+"""Command line: ``bench COMMAND`` (or ``python -m bench COMMAND``), on argparse, built on the API.
+
+``run`` is a Hydra app (overrides, ``-m`` sweeps, ``--help`` and ``--cfg`` are Hydra's); every
+other command has its own parser with ``--help``. Exit codes: 0 done, 1 bad data or a failed run,
+2 a usage error, 130 interrupted.
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,40 +12,35 @@ import sys
 from pathlib import Path
 
 from bench.errors import DataError, ExtractorError
-from bench.paths import PROJECT_ROOT, project_path, refuse_existing
 
-CONFIG_DIR = str(PROJECT_ROOT / "configs")
-
-COMMANDS = {
-    "run": "run an extractor and score it (Hydra overrides: extractor=NAME, -m for sweeps)",
-    "score": "score a predictions file: score pred=FILE [name=NAME] [scoring.*=...]",
-    "validate": "validate annotation files (default: the shipped gold): validate [PATH ...]",
-    "export": "write the gold as JSON Lines: export out=FILE",
-    "stats": "the gold's size: documents, mentions per type, arguments per role, clusters [data=dev]",
-    "agree": "inter-annotator agreement of two or more annotation folders: agree A B [C ...]",
-    "annotate": "authoring tools: annotate compile SRC [--out DIR]",
-    "convert": "annotation files to/from brat and INCEpTION: convert KIND SRC OUT "
-               "(to-brat, from-brat, to-inception, from-inception)",
-    "merge": "combine the result folders of a run's shards into one scored run: merge RUN_DIR ... [name=NAME]",
-    "compare": "leaderboard, significance, plots, HTML: compare [RUN_DIR ...] [--out DIR] [--readme]",
-    "readme": "regenerate the README's figures from the data (--check: fail if out of date)",
-}
+PROG = "bench"
+GROUPS = {"extractors": "extractor", "data": "data", "scoring": "scoring"}
 
 
-def _usage() -> str:
-    lines = ["usage: python -m bench COMMAND [ARGS]", "", "commands:"]
-    lines += [f"  {name:<9} {text}" for name, text in COMMANDS.items()]
-    return "\n".join(lines)
+def key_value(text: str) -> str:
+    if "=" not in text or text.startswith("="):
+        raise argparse.ArgumentTypeError(f"expected key=value, got {text!r}")
+    return text
+
+
+def _pairs(items: list[str]) -> dict[str, str]:
+    return dict(item.split("=", 1) for item in items)
+
+
+def _overrides(pairs: dict[str, str]) -> list[str]:
+    return [f"{key}={value}" for key, value in pairs.items()]
+
+
+# --- the commands -------------------------------------------------------------------------
 
 
 def _hydra_run(args: list[str]) -> int:
     import hydra
-    from omegaconf import OmegaConf
 
+    from bench.api import CONFIG_DIR, register_resolvers
     from bench.harness import run
 
-    if not OmegaConf.has_resolver("project_path"):
-        OmegaConf.register_new_resolver("project_path", lambda path: str(project_path(path)))
+    register_resolvers()
 
     @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
     def task(cfg) -> None:
@@ -50,189 +50,121 @@ def _hydra_run(args: list[str]) -> int:
             print(f"error: {_message(err)}", file=sys.stderr)
             sys.exit(1)
 
-    sys.argv = [f"{sys.argv[0]} run", *args]
+    sys.argv = [f"{PROG} run", *args]
     task()
     return 0
 
 
-def _key_values(args: list[str], command: str) -> list[str]:
-    bad = [a for a in args if "=" not in a]
-    if bad:
-        raise SystemExit(f"error: {command} takes key=value arguments, got {' '.join(bad)}")
-    return args
+def _score(options) -> int:
+    from bench.api import evaluate
+    from bench.harness import report
 
-
-def _compose(overrides: list[str]):
-    """The config of ``overrides``, as ``run`` would see it; a bad override is a DataError."""
-    from hydra import compose, initialize_config_dir
-    from hydra.errors import HydraException
-    from omegaconf.errors import OmegaConfBaseException
-
-    try:
-        with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-            return compose(config_name="config", overrides=overrides)
-    except (HydraException, OmegaConfBaseException) as err:
-        raise DataError([f"config: {str(err).splitlines()[0]}"]) from None
-
-
-def _message(err: Exception) -> str:
-    """One line (or one per problem) for an error the user can act on."""
-    if isinstance(err, OSError):
-        return f"{err.filename or ''}{': ' if err.filename else ''}{err.strerror or err}"
-    return str(err)
-
-
-
-def _score(args: list[str]) -> int:
-    from omegaconf import OmegaConf
-
-    from bench.corpus import read_jsonl
-    from bench.corpus import load_data
-    from bench.harness import checked_scoring, report, result_table, score_predictions
-    from bench.results import check_name, publish, staged_result
-
-    pairs = dict(a.split("=", 1) for a in _key_values(args, "score"))
+    pairs = _pairs(options.overrides)
     if "pred" not in pairs:
-        raise SystemExit("error: score needs pred=FILE (predictions in the interchange JSON Lines format)")
-    pred_path = Path(pairs.pop("pred"))
-    name = check_name(pairs.pop("name", "stdin" if str(pred_path) == "-" else pred_path.stem), "name")
-    cfg = _compose([f"{k}={v}" for k, v in pairs.items()])
-    checked_scoring(cfg.scoring)
-    documents, gold = load_data(cfg.data)
-    with staged_result(project_path(cfg.results_dir), name, "name") as staging:
-        predictions = read_jsonl(pred_path, documents)
-        aligned, scores = score_predictions(predictions, documents, gold, cfg.scoring, cfg.get("clusterer"))
-        config = {"predictions": str(pred_path), "data": OmegaConf.to_container(cfg.data),
-                  "scoring": OmegaConf.to_container(cfg.scoring)}
-        folder = publish(staging, config, aligned, scores, {"predictions_file": str(pred_path)},
-                         result_table(name, scores))
-    report(name, scores, folder)
+        raise DataError(["score needs pred=FILE (predictions in the interchange JSON Lines format, - for stdin)"])
+    pred = pairs.pop("pred")
+    name = pairs.pop("name", "stdin" if pred == "-" else Path(pred).stem)
+    scores = evaluate(pred, pairs.pop("data", "seeds"), overrides=_overrides(pairs), save_as=name)
+    report(name, scores, scores.folder)
     return 0
 
 
-def _validate(args: list[str]) -> int:
+def _validate(options) -> int:
     from bench.contrib.validate import validate
 
-    return validate([Path(a) for a in args])
+    return validate(options.paths)
 
 
-def _export(args: list[str]) -> int:
+def _export(options) -> int:
+    from bench.api import load
     from bench.corpus import iter_sorted, write_jsonl
-    from bench.corpus import load_data
+    from bench.paths import refuse_existing
 
-    pairs = dict(a.split("=", 1) for a in _key_values(args, "export"))
+    pairs = _pairs(options.overrides)
     if "out" not in pairs:
-        raise SystemExit("error: export needs out=FILE")
+        raise DataError(["export needs out=FILE"])
     out = Path(pairs.pop("out"))
     if pairs.pop("overwrite", "false") != "true":
         refuse_existing([out], "overwrite=true")
-    documents, gold = load_data(_compose([f"{k}={v}" for k, v in pairs.items()]).data)
+    _, gold = load(pairs.pop("data", "seeds"), _overrides(pairs))
     write_jsonl(iter_sorted(gold), out)
     print(f"wrote {sum(len(v) for v in gold.values())} gold event mentions to {out}")
     return 0
 
 
-def _stats(args: list[str]) -> int:
+def _stats(options) -> int:
+    from bench.api import load
     from bench.contrib.stats import gold_statistics_markdown
-    from bench.corpus import load_data
 
-    documents, gold = load_data(_compose(_key_values(args, "stats")).data)
-    print(gold_statistics_markdown(documents, gold))
+    pairs = _pairs(options.overrides)
+    print(gold_statistics_markdown(*load(pairs.pop("data", "seeds"), _overrides(pairs))))
     return 0
 
 
-def _agree(args: list[str]) -> int:
+def _agree(options) -> int:
+    from bench.api import compose
     from bench.contrib.agreement import agreement_markdown, load_annotation_sets
     from bench.corpus import load_data
 
-    parser = argparse.ArgumentParser(prog="python -m bench agree")
-    parser.add_argument("folders", nargs="+", metavar="FOLDER or key=value",
-                        help="annotation folders, one per annotator, and overrides (data=gnad)")
-    parser.add_argument("--authoring", action="store_true", help="the folders hold authoring-format files")
-    options = parser.parse_args(args)
+    folders = [Path(f) for f in options.folders if "=" not in f]
+    if len(folders) < 2:
+        raise DataError(["agree needs two or more annotation folders"])
     overrides = [f for f in options.folders if "=" in f]
-    options.folders = [Path(f) for f in options.folders if "=" not in f]
-    if len(options.folders) < 2:
-        parser.error("agree needs two or more annotation folders")
-    documents, _ = load_data(_compose(overrides + ["data.gold_dir=null"]).data)
-    sets = load_annotation_sets(options.folders, documents, authoring=options.authoring)
-    print(agreement_markdown(sets, documents))
+    documents, _ = load_data(compose(overrides + ["data.gold_dir=null"]).data)
+    print(agreement_markdown(load_annotation_sets(folders, documents, authoring=options.authoring), documents))
     return 0
 
 
-def _annotate(args: list[str]) -> int:
+def _annotate(options) -> int:
+    from bench.api import compose
     from bench.contrib.authoring import compile_folder
     from bench.corpus import load_documents
+    from bench.paths import project_path
 
-    parser = argparse.ArgumentParser(prog="python -m bench annotate")
-    sub = parser.add_subparsers(dest="action", required=True)
-    comp = sub.add_parser("compile", help="authoring files (no offsets) -> annotation files")
-    comp.add_argument("src", type=Path, help="an authoring file or a folder of them")
-    comp.add_argument("--out", type=Path, required=True, help="folder for the annotation files")
-    comp.add_argument("--force", action="store_true", help="replace annotation files that exist in --out")
-    comp.add_argument("overrides", nargs="*", metavar="key=value", help="config overrides, e.g. data=dev")
-    options = parser.parse_args(args)
-    documents = load_documents(project_path(_compose(options.overrides).data.documents_dir))
+    documents = load_documents(project_path(compose(options.overrides).data.documents_dir))
     for path in compile_folder(options.src, options.out, documents, overwrite=options.force):
         print(f"wrote {path}")
     return 0
 
 
-def _convert(args: list[str]) -> int:
-    from bench.contrib.convert import CONVERSIONS, convert
+def _convert(options) -> int:
+    from bench.api import compose
+    from bench.contrib.convert import convert
     from bench.corpus import load_documents
+    from bench.paths import project_path
 
-    parser = argparse.ArgumentParser(prog="python -m bench convert")
-    parser.add_argument("kind", choices=list(CONVERSIONS),
-                        help="to-brat/to-inception: annotation files -> tool; from-*: tool -> annotation files")
-    parser.add_argument("src", type=Path, help="folder to read")
-    parser.add_argument("out", type=Path, help="folder to write")
-    parser.add_argument("--force", action="store_true", help="replace files that exist in OUT")
-    options = parser.parse_args(args)
-    documents = load_documents(project_path(_compose([]).data.documents_dir))
+    documents = load_documents(project_path(compose(options.overrides).data.documents_dir))
     for path in convert(options.kind, options.src, options.out, documents, overwrite=options.force):
         print(f"wrote {path}")
     return 0
 
 
-def _merge(args: list[str]) -> int:
+def _merge(options) -> int:
+    from bench.api import compose
     from bench.harness import merge_shards
     from bench.results import check_name
 
-    parser = argparse.ArgumentParser(prog="python -m bench merge",
-                                     description="combine the result folders of a run's shards into one scored run")
-    parser.add_argument("items", nargs="+", metavar="RUN_DIR or key=value",
-                        help="the shards' result folders, and overrides (name=NAME, data=..., scoring.*=...)")
-    options = parser.parse_args(args)
     folders = [Path(a) for a in options.items if "=" not in a]
-    pairs = dict(a.split("=", 1) for a in options.items if "=" in a)
+    pairs = _pairs([a for a in options.items if "=" in a])
     if not folders:
-        parser.error("merge needs the result folders of the shards")
+        raise DataError(["merge needs the result folders of the shards"])
     name = check_name(pairs.pop("name"), "name") if "name" in pairs else None
-    merge_shards(folders, _compose([f"{k}={v}" for k, v in pairs.items()]), name)
+    merge_shards(folders, compose(_overrides(pairs)), name)
     return 0
 
 
-def _compare(args: list[str]) -> int:
+def _compare(options) -> int:
+    from bench.api import compose
     from bench.contrib.readme import update_results_section
+    from bench.paths import project_path
     from bench.reports.compare import compare
 
-    parser = argparse.ArgumentParser(prog="python -m bench compare")
-    parser.add_argument("runs", nargs="*", type=Path,
-                        help="result folders (default: the latest run of each name on the chosen data), "
-                             "and key=value overrides")
-    parser.add_argument("--out", type=Path, help="output folder (default: results/comparisons/<timestamp>)")
-    parser.add_argument("--samples", type=int, default=10_000, help="bootstrap resamples of the paired test")
-    parser.add_argument("--readme", action="store_true", help="also put the leaderboard into README.md")
-    parser.add_argument("--sweep", nargs="?", const="latest", help="every run of a sweep (default: the latest)")
-    parser.add_argument("--force", action="store_true", help="write into --out even if it holds files")
-    options = parser.parse_args(args)
     if options.samples < 1:
-        parser.error(f"--samples must be a positive whole number, got {options.samples}")
+        raise DataError([f"--samples must be a positive whole number, got {options.samples}"])
     if options.out is not None and options.out.exists() and any(options.out.iterdir()) and not options.force:
         raise DataError([f"{options.out}: exists and is not empty; not overwritten (add --force to write into it)"])
-    cfg = _compose([str(r) for r in options.runs if "=" in str(r)])     # key=value overrides, as for run
-    runs = [r for r in options.runs if "=" not in str(r)]
+    cfg = compose([r for r in options.runs if "=" in r])
+    runs = [Path(r) for r in options.runs if "=" not in r]
     out, leaderboard, left_out = compare(runs, project_path(cfg.results_dir), cfg.data, options.out,
                                          options.samples, options.sweep)
     for line in left_out:
@@ -244,32 +176,109 @@ def _compare(args: list[str]) -> int:
     return 0
 
 
-def _readme(args: list[str]) -> int:
+def _readme(options) -> int:
     from bench.contrib.readme import update_readme
 
-    parser = argparse.ArgumentParser(prog="python -m bench readme",
-                                     description="regenerate the README's figures from the data")
-    parser.add_argument("--check", action="store_true", help="change nothing; fail if the README is out of date")
-    return update_readme(check=parser.parse_args(args).check)
+    return update_readme(check=options.check)
 
 
-HANDLERS = {"run": _hydra_run, "score": _score, "validate": _validate, "export": _export, "stats": _stats,
-            "agree": _agree, "annotate": _annotate, "compare": _compare, "convert": _convert, "merge": _merge,
-            "readme": _readme}
+def _list(options) -> int:
+    """The config files of a group, a line each: the name, a split's role, and the first sentence
+    of the file's opening comment."""
+    import yaml
+
+    from bench.paths import PROJECT_ROOT
+
+    for path in sorted((PROJECT_ROOT / "configs" / GROUPS[options.group]).glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        comment = " ".join(line.lstrip("#").strip() for line in text.splitlines()
+                           if line.startswith("#")).split(". ")[0].rstrip(".")
+        role = (yaml.safe_load(text) or {}).get("role", "") if options.group == "data" else ""
+        print(f"{path.stem:<14} {role:<5} {comment}" if options.group == "data" else f"{path.stem:<14} {comment}")
+    return 0
+
+
+# --- the parser ---------------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    from bench import __version__
+
+    main = argparse.ArgumentParser(prog=PROG, description="An event-extraction benchmark for German news.",
+                                   epilog=f"'{PROG} COMMAND --help' tells more of each command.")
+    main.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, text: str, handler, overrides: str | None = None) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        if overrides:
+            sub.add_argument("overrides", nargs="*", type=key_value, metavar="key=value", help=overrides)
+        return sub
+
+    commands.add_parser("run", help="run an extractor and score it: a Hydra app (extractor=NAME, -m for "
+                                    "sweeps; 'bench run --help' shows its config groups)", add_help=False)
+    command("score", "score a predictions file into a result folder", _score,
+            "pred=FILE (interchange JSON Lines; - reads standard input), name=NAME, data=NAME, scoring.*=VALUE")
+    sub = command("validate", "check annotation files (default: the gold of every shipped split)", _validate)
+    sub.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="annotation files or folders")
+    command("export", "write the gold as JSON Lines", _export, "out=FILE, data=NAME, overwrite=true")
+    command("stats", "the gold's size: documents, mentions per type, arguments per role, clusters", _stats,
+            "data=NAME")
+    sub = command("agree", "inter-annotator agreement of two or more annotation folders", _agree)
+    sub.add_argument("folders", nargs="+", metavar="FOLDER or key=value",
+                     help="annotation folders, one per annotator, and overrides (data=gnad)")
+    sub.add_argument("--authoring", action="store_true", help="the folders hold authoring-format files")
+    annotate = commands.add_parser("annotate", help="authoring tools: compile authoring files (no offsets) "
+                                                    "into annotation files")
+    actions = annotate.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sub = actions.add_parser("compile", help="authoring files -> annotation files",
+                             description="authoring files (no offsets) -> annotation files")
+    sub.set_defaults(handler=_annotate)
+    sub.add_argument("src", type=Path, help="an authoring file or a folder of them")
+    sub.add_argument("--out", type=Path, required=True, help="folder for the annotation files")
+    sub.add_argument("--force", action="store_true", help="replace annotation files that exist in --out")
+    sub.add_argument("overrides", nargs="*", type=key_value, metavar="key=value", help="e.g. data=dev")
+    sub = command("convert", "annotation files to and from brat and INCEpTION", _convert, "e.g. data=gnad")
+    sub.add_argument("kind", choices=["to-brat", "from-brat", "to-inception", "from-inception"],
+                     help="to-*: annotation files -> tool; from-*: tool -> annotation files")
+    sub.add_argument("src", type=Path, help="folder to read")
+    sub.add_argument("out", type=Path, help="folder to write")
+    sub.add_argument("--force", action="store_true", help="replace files that exist in OUT")
+    sub = command("merge", "combine the result folders of a run's shards into one scored run", _merge)
+    sub.add_argument("items", nargs="+", metavar="RUN_DIR or key=value",
+                     help="the shards' result folders, and overrides (name=NAME, data=..., scoring.*=...)")
+    sub = command("compare", "leaderboard, significance, plots and HTML of several runs", _compare)
+    sub.add_argument("runs", nargs="*", metavar="RUN_DIR or key=value",
+                     help="result folders (default: the latest run of each name on the chosen data), "
+                          "and overrides (data=NAME)")
+    sub.add_argument("--out", type=Path, help="output folder (default: results/comparisons/<timestamp>)")
+    sub.add_argument("--samples", type=int, default=10_000, help="bootstrap resamples of the paired test")
+    sub.add_argument("--readme", action="store_true", help="also put the leaderboard into README.md")
+    sub.add_argument("--sweep", nargs="?", const="latest", help="every run of a sweep (default: the latest)")
+    sub.add_argument("--force", action="store_true", help="write into --out even if it holds files")
+    sub = command("readme", "regenerate the README's figures from the data (in a checkout)", _readme)
+    sub.add_argument("--check", action="store_true", help="change nothing; fail if the README is out of date")
+    sub = command("list", "the configs you can name: extractors, data or scoring, a line each", _list)
+    sub.add_argument("group", choices=list(GROUPS))
+    return main
+
+
+def _message(err: Exception) -> str:
+    """One line (or one per problem) for an error the user can act on."""
+    if isinstance(err, OSError):
+        return f"{err.filename or ''}{': ' if err.filename else ''}{err.strerror or err}"
+    return str(err)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] in ("-h", "--help"):
-        print(_usage())
-        return 0 if argv else 2
-    command, rest = argv[0], argv[1:]
-    if command not in HANDLERS:
-        print(f"error: unknown command {command!r}\n\n{_usage()}", file=sys.stderr)
-        return 2
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return HANDLERS[command](rest)
+        if argv and argv[0] == "run":
+            return _hydra_run(argv[1:])
+        options = parser().parse_args(argv)
+        return options.handler(options)
     except (DataError, ExtractorError, OSError) as err:
         print(f"error: {_message(err)}", file=sys.stderr)
         return 1

@@ -560,3 +560,20 @@ def data_fingerprint(documents: dict[str, Document], gold: Sequence[EventMention
 def iter_sorted(gold: dict[str, list[EventMention]]) -> Iterator[EventMention]:
     for doc_id in sorted(gold):
         yield from gold[doc_id]
+
+
+def read_records(records: Iterable, documents: dict[str, Document], source: str = "predictions") -> list[EventMention]:
+    """Event mentions from interchange-format dicts (as ``read_jsonl`` reads them from lines), checked
+    the same way; problems name ``source`` and the record's position ("record N", from 1)."""
+    checker = _Checker(Path(source), documents, load_ontology(), False, [])
+    mentions = []
+    try:
+        for number, obj in enumerate(records, 1):
+            mention = checker.event(obj, f"record {number}")
+            if mention is not None:
+                mentions.append(mention)
+    except _TooManyProblems:
+        pass
+    if checker.problems:
+        raise DataError(checker.problems)
+    return mentions

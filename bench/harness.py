@@ -22,7 +22,8 @@ from bench.errors import DataError, ExtractorError
 from bench.extractors.base import Extractor
 from bench.extractors.clusterers import CLUSTERERS
 from bench.paths import project_path
-from bench.results import check_name, headline_markdown, headline_text, publish, staged_result, without_environment
+from bench.results import (check_name, headline_text, publish, result_table, staged_result,
+                           without_environment)
 from bench.schema import Document, EventMention, load_ontology
 from bench.scoring import LEVELS, MODES, score
 from bench.scoring.coref import attribute_scores, coreference_scores
@@ -238,12 +239,6 @@ def merge_shards(folders: Sequence[Path], cfg: DictConfig, name: str | None = No
                          result_table(name, scores))
     report(name, scores, folder)
     return folder
-
-
-def result_table(name: str, scores: dict) -> str:
-    """The ``table.md`` of a result folder."""
-    cross = " (cross-validated by document)" if "cross_validated" in scores else ""
-    return f"# {name}{cross}\n\n" + headline_markdown(scores)
 
 
 def report(name: str, scores: dict, folder: Path, print_table: bool = True) -> None:

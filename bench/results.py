@@ -140,13 +140,14 @@ def headline_frame(scores: dict, mode: str = "exact"):
     """One row per level: P, R, F1 with the F1 interval and the counts."""
     import pandas as pd
 
-    rows = []
+    interval = f"F1 {100 * scores.get('settings', {}).get('confidence', 0.95):g}% CI"
+    rows = {}
     for level, entry in scores["levels"][mode].items():
         low, high = entry.get("ci", {}).get("f1", [float("nan")] * 2)
-        rows.append({"level": level, "P": 100 * entry["precision"], "R": 100 * entry["recall"],
-                     "F1": 100 * entry["f1"], "F1 95% CI": f"{100 * low:.1f}-{100 * high:.1f}",
-                     "tp": entry["tp"], "fp": entry["fp"], "fn": entry["fn"]})
-    return pd.DataFrame(rows).set_index("level")
+        rows[level] = {"P": 100 * entry["precision"], "R": 100 * entry["recall"], "F1": 100 * entry["f1"],
+                       interval: f"{100 * low:.1f}-{100 * high:.1f}", "tp": entry["tp"], "fp": entry["fp"],
+                       "fn": entry["fn"]}
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def attribute_frame(scores: dict):
@@ -221,6 +222,12 @@ def headline_text(scores: dict) -> str:
     tables = "\n\n".join(f"{title}\n" + frame.to_string(float_format=lambda v: f"{v:.1f}", na_rep="-")
                           for title, frame in _frames(scores))
     return f"{note}\n\n{tables}" if note else tables
+
+
+def result_table(name: str, scores: dict) -> str:
+    """The ``table.md`` of a result folder."""
+    cross = " (cross-validated by document)" if "cross_validated" in scores else ""
+    return f"# {name}{cross}\n\n" + headline_markdown(scores)
 
 
 def headline_markdown(scores: dict) -> str:

@@ -196,10 +196,3 @@ def test_two_compares_in_one_second_and_runs_of_one_name_keep_apart(tmp_path):
     assert len(folders) == 2 and not any(p.name.startswith(".") for p in folders)
     reports = sorted(p.name for p in (folders[0] / "reports").iterdir())
     assert reports == sorted(f"rules-{run.name}.html" for run in runs)       # one page per run, none overwritten
-
-
-def test_help_of_merge_is_help():
-    from conftest import cli
-
-    done = cli("merge", "--help")
-    assert done.returncode == 0 and "usage: python -m bench merge" in done.stdout and not done.stderr

@@ -8,10 +8,11 @@ import numpy as np
 from bench.schema import Document, EventMention
 from bench.scoring.intervals import bootstrap_interval, paired_bootstrap
 from bench.scoring.match import NO_MATCH
+from bench.scoring.result import Scores
 from bench.scoring.metrics import (LEVELS, MODES, Outcome, Units, counts_entry,
                                    match_level, prf, semeval_trigger_scores, tables)
 
-__all__ = ["LEVELS", "MODES", "score", "unit_counts", "matched_trigger_types", "match_status",
+__all__ = ["LEVELS", "MODES", "Scores", "score", "unit_counts", "matched_trigger_types", "match_status",
            "paired_bootstrap",
            "prf"]
 
@@ -34,7 +35,7 @@ def unit_counts(gold, predictions, documents, level: str = "AC", mode: str = "ex
 
 def score(gold: Iterable[EventMention], predictions: Iterable[EventMention], documents: dict[str, Document], *,
           exclude_roles: Sequence[str] = (), levels: Sequence[str] = LEVELS, modes: Sequence[str] = MODES,
-          bootstrap_samples: int = 1000, seed: int = 0, confidence: float = 0.95) -> dict:
+          bootstrap_samples: int = 1000, seed: int = 0, confidence: float = 0.95) -> Scores:
     """All figures of one run as a JSON-ready dict (see the README for its layout).
 
     Predictions must already carry offsets (see ``bench.align``); a span with negative
@@ -43,7 +44,7 @@ def score(gold: Iterable[EventMention], predictions: Iterable[EventMention], doc
     outcomes, vocab, units, gold_tables, pred_tables = _outcomes(gold, predictions, documents, exclude_roles,
                                                                  levels, modes)
     types, roles, docs = vocab.names("type"), vocab.names("role"), vocab.names("doc")
-    result = {"levels": {}, "macro_f1": {}, "per_type": {}, "per_role": {}, "per_document": {},
+    result = Scores({"levels": {}, "macro_f1": {}, "per_type": {}, "per_role": {}, "per_document": {},
               "trigger_semeval": (semeval_trigger_scores(gold_tables[0], pred_tables[0]) if "TI" in levels else {}),
               "counts": {"documents": len(documents), "gold_mentions": len(gold_tables[0]),
                          "predicted_mentions": len(pred_tables[0]), "gold_arguments": len(gold_tables[1]),
@@ -51,7 +52,7 @@ def score(gold: Iterable[EventMention], predictions: Iterable[EventMention], doc
                          "unaligned_predicted_triggers": int((pred_tables[0].columns["t_start"] < 0).sum()),
                          "unaligned_predicted_arguments": int((pred_tables[1].columns["a_start"] < 0).sum())},
               "settings": {"exclude_roles": list(exclude_roles), "bootstrap_samples": bootstrap_samples,
-                           "bootstrap_unit": "sentence", "seed": seed, "confidence": confidence}}
+                           "bootstrap_unit": "sentence", "seed": seed, "confidence": confidence}})
     for mode in modes:
         for key in ("levels", "macro_f1", "per_type", "per_role", "per_document"):
             result[key][mode] = {}
