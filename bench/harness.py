@@ -22,6 +22,7 @@ from bench.errors import DataError, ExtractorError
 from bench.extractors.base import Extractor
 from bench.extractors.clusterers import CLUSTERERS
 from bench.paths import project_path
+from bench.progress import progress
 from bench.results import (check_name, headline_text, publish, result_table, staged_result,
                            without_environment)
 from bench.schema import Document, EventMention, load_ontology
@@ -134,14 +135,16 @@ def document_folds(test_ids: Sequence[str], gold_ids: Sequence[str], k: int | No
 
 
 def extract_all(extractor: Extractor, documents: dict[str, Document], gold: dict[str, list[EventMention]],
-                test_ids: Sequence[str], folds: int | None = None) -> tuple[list[EventMention], list[dict]]:
+                test_ids: Sequence[str], folds: int | None = None,
+                show_progress: bool = True) -> tuple[list[EventMention], list[dict]]:
     """Predictions for the ``test_ids`` documents; trainable extractors are fitted per fold."""
     if not extractor.trainable:
         ordered = [documents[d] for d in sorted(test_ids)]
-        return [m for mentions in extractor.extract_batch(ordered) for m in mentions], []
+        batches = progress(extractor.extract_batch(ordered), len(ordered), "extracting", "doc", show_progress)
+        return [m for mentions in batches for m in mentions], []
     plan = document_folds(test_ids, sorted(gold), folds)
     predictions = []
-    for fold in plan:
+    for fold in progress(plan, len(plan), "folds (fit, extract)", "fold", show_progress):
         extractor.fit([documents[d] for d in fold["train"]], {d: gold[d] for d in fold["train"]})
         for mentions in extractor.extract_batch([documents[d] for d in fold["test"]]):
             predictions += mentions
@@ -192,7 +195,8 @@ def run(cfg: DictConfig) -> Path:
                 train_documents = {**other, **train_documents}
                 train_gold = {**read_annotations(split.gold_dir, other), **train_gold}
         started = time.perf_counter()
-        predictions, folds = extract_all(extractor, train_documents, train_gold, test_ids, cfg.get("folds"))
+        predictions, folds = extract_all(extractor, train_documents, train_gold, test_ids, cfg.get("folds"),
+                                         cfg.get("progress", True))
         seconds = time.perf_counter() - started
         shard_gold = {d: gold[d] for d in test_ids if d in gold}
         aligned, scores = score_predictions(predictions, {d: documents[d] for d in test_ids}, shard_gold,

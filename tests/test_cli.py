@@ -1,6 +1,8 @@
 """The command line: help for every command without side effects, usage errors, version, list."""
 from __future__ import annotations
 
+import io
+import sys
 from importlib.metadata import version
 
 import pytest
@@ -69,3 +71,28 @@ def test_list_prints_every_config_of_the_group_with_its_description(group):
 def test_list_data_says_which_splits_are_for_testing():
     lines = {line.split()[0]: line.split()[1] for line in cli("list", "data").stdout.splitlines()}
     assert lines["seeds"] == "test" and lines["gnad"] == "test" and lines["dev"] == "dev"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("stream, enabled, shown", [(Terminal, True, True), (Terminal, False, False),
+                                                    (io.StringIO, True, False)])
+def test_progress_shows_on_a_terminal_unless_turned_off(seed_documents, monkeypatch, stream, enabled, shown):
+    from bench.extractors.rules import RulesExtractor
+    from bench.harness import extract_all
+
+    monkeypatch.setattr(sys, "stderr", stream())
+    predictions, _ = extract_all(RulesExtractor(), seed_documents, {}, list(seed_documents), show_progress=enabled)
+    assert predictions and ("extracting" in sys.stderr.getvalue()) == shown
+    if shown:
+        assert f"/{len(seed_documents)} " in sys.stderr.getvalue()       # counted against the documents
+
+
+def test_the_table_names_the_configured_confidence(tmp_path):
+    done = cli("run", "scoring.confidence=0.9", "scoring.bootstrap_samples=20", f"results_dir={tmp_path}",
+               "progress=false")
+    assert done.returncode == 0 and "F1 90% CI" in done.stdout and "95%" not in done.stdout
+    assert not [line for line in done.stdout.splitlines() if line.strip() == "level"]     # no stray index row
