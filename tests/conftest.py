@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,16 @@ import pytest
 
 from bench.corpus import load_documents, split_sentences
 from bench.schema import PROJECT_ROOT, Argument, Document, EventMention, Span
+
+
+def needs(available: bool, what: str) -> None:
+    """A test's tool or data: when missing, skip with ``what`` as the reason, but fail under CI
+    (``CI=true``), where ``.ci/run`` provides everything the suite needs."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} (under CI it must be there: .ci/run provides it)")
+    pytest.skip(what)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import make_document, mention, span_of
+from conftest import make_document, mention, span_of, needs
 
 from bench.reports.html import run_report
 from bench.reports.runs import Run
@@ -22,7 +22,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 
 def chromium() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    assert path, "the HTML report test needs Chromium: apt-get install chromium (.ci/run installs it)"
+    needs(path is not None, "the HTML report test needs Chromium: apt-get install chromium")
     return path
 
 
@@ -56,11 +56,8 @@ def test_compare_writes_tables_in_every_format(comparison):
 
 def pdflatex() -> str | None:
     path = shutil.which("pdflatex")
-    if path is None:
-        message = "the LaTeX test needs pdflatex: apt-get install texlive-latex-base texlive-latex-recommended"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (.ci/run installs it)")
-        pytest.skip(message)
+    needs(path is not None, "the LaTeX test needs pdflatex: apt-get install texlive-latex-base "
+                            "texlive-latex-recommended")
     return path
 
 

@@ -11,7 +11,7 @@ import os
 
 import pytest
 import spacy
-from conftest import make_document
+from conftest import make_document, needs
 from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 from spacy.tokens import Doc
@@ -35,10 +35,9 @@ def found(mentions) -> dict:
 @pytest.fixture(scope="module")
 def model() -> str:
     model = os.environ.get("BENCH_SPACY_MODEL") or str(STAND_IN)
-    if not os.environ.get("BENCH_SPACY_MODEL") and not STAND_IN.exists():
-        pytest.fail(f"no spaCy model to test with: the stand-in {STAND_IN} does not exist and BENCH_SPACY_MODEL "
-                    "is not set; set it to an installed German pipeline (python -m spacy download "
-                    "de_core_news_sm) or a pipeline folder")
+    needs(bool(os.environ.get("BENCH_SPACY_MODEL")) or STAND_IN.exists(),
+          "the spaCy tests need a German pipeline: set BENCH_SPACY_MODEL to an installed one "
+          "(python -m spacy download de_core_news_sm) or a pipeline folder")
     return model
 
 

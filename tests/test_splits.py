@@ -1,9 +1,8 @@
 """The shipped splits: drawn reproducibly, disjoint, big enough, and licensed."""
 from __future__ import annotations
 
-import os
 
-import pytest
+from conftest import needs
 
 from bench.contrib.draw import draw, read_articles
 from bench.corpus import load_documents, read_annotations, shipped_splits
@@ -14,10 +13,7 @@ SPLITS = shipped_splits()
 
 
 def test_the_draw_reproduces_the_shipped_der_standard_documents():
-    if not ARTICLES.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"CI has the shared data beside the checkout; {ARTICLES} is missing")
-        pytest.skip(f"the 10kGNAD file is not beside the checkout ({ARTICLES})")
+    needs(ARTICLES.is_file(), f"the draw test needs the 10kGNAD file beside the checkout ({ARTICLES})")
     for name, articles in draw(read_articles(ARTICLES)).items():
         shipped = {p.stem: p.read_text(encoding="utf-8") for p in SPLITS[name].documents_dir.glob("*.txt")}
         assert shipped == {a.doc_id(name): a.text + "\n" for a in articles}, name
