@@ -9,16 +9,20 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import plugin_extractor
+from conftest import cli, plugin_extractor
 
 from bench.corpus import read_jsonl
 from bench.harness import document_folds
 from bench.schema import PROJECT_ROOT
 
 
-def bench(*args: str, cwd: Path = PROJECT_ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bench", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=600)
+def bench(*args: str, cwd: Path | None = None, env: dict | None = None, process: bool = False):
+    """``python -m bench ARGS``: in this process (the CLI's entry function), or as a real process
+    where the process matters (another working directory or environment, ``process=True``)."""
+    if cwd is None and env is None and not process:
+        return cli(*args)
+    return subprocess.run([sys.executable, "-m", "bench", *args], cwd=cwd or PROJECT_ROOT, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=600)
 
 
 def result_folders(results: Path) -> list[Path]:
