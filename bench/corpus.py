@@ -5,6 +5,7 @@ reports problems as ``file: where: what is wrong``, all of them at once.
 """
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
@@ -566,14 +567,9 @@ def read_records(records: Iterable, documents: dict[str, Document], source: str 
     """Event mentions from interchange-format dicts (as ``read_jsonl`` reads them from lines), checked
     the same way; problems name ``source`` and the record's position ("record N", from 1)."""
     checker = _Checker(Path(source), documents, load_ontology(), False, [])
-    mentions = []
-    try:
-        for number, obj in enumerate(records, 1):
-            mention = checker.event(obj, f"record {number}")
-            if mention is not None:
-                mentions.append(mention)
-    except _TooManyProblems:
-        pass
+    found = []
+    with contextlib.suppress(_TooManyProblems):
+        found += [checker.event(obj, f"record {number}") for number, obj in enumerate(records, 1)]
     if checker.problems:
         raise DataError(checker.problems)
-    return mentions
+    return [mention for mention in found if mention is not None]
