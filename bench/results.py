@@ -188,7 +188,6 @@ def split_frame(scores: dict, mode: str = "exact"):
     columns["all"] = {level: 100 * e["f1"] for level, e in scores["levels"][mode].items()}
     frame = pd.DataFrame(columns)
     frame["gap"] = frame[list(scores["splits"])].max(axis=1) - frame[list(scores["splits"])].min(axis=1)
-    frame.index.name = "F1"
     return frame
 
 
