@@ -15,7 +15,8 @@ COMMANDS = {
     "run": "run an extractor and score it (Hydra overrides: extractor=NAME, -m for sweeps)",
     "score": "score a predictions file: score pred=FILE [name=NAME] [scoring.*=...]",
     "validate": "validate annotation files (default: the shipped gold): validate [PATH ...]",
-    "export": "write the gold as JSON Lines: export out=FILE",
+    "export": "write the gold as JSON Lines: export out=FILE; every split for TextEE or Hugging Face: "
+              "export format=textee|hf out=DIR",
     "stats": "the gold's size: documents, mentions per type, arguments per role, clusters [data=dev]",
     "agree": "inter-annotator agreement of two or more annotation folders: agree A B [C ...]",
     "annotate": "authoring tools: annotate compile SRC [--out DIR]",
@@ -122,8 +123,14 @@ def _export(args: list[str]) -> int:
 
     pairs = dict(a.split("=", 1) for a in _key_values(args, "export"))
     if "out" not in pairs:
-        raise SystemExit("error: export needs out=FILE")
+        raise SystemExit("error: export needs out=FILE (or format=textee|hf out=DIR)")
     out = Path(pairs.pop("out"))
+    if "format" in pairs:
+        from bench.contrib.export import export
+
+        files = export(pairs.pop("format"), out, overwrite=pairs.pop("overwrite", "false") == "true")
+        print(f"wrote {len(files)} files to {out}")
+        return 0
     if pairs.pop("overwrite", "false") != "true":
         refuse_existing([out], "overwrite=true")
     documents, gold = load_data(_compose([f"{k}={v}" for k, v in pairs.items()]).data)

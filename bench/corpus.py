@@ -487,6 +487,7 @@ class Split:
     documents_dir: Path
     gold_dir: Path
     passes_dir: Path | None     # the independent passes the gold was adjudicated from
+    licence: str = "unknown"    # a Hugging Face hub licence id (``license:`` in the split's config)
 
 
 def shipped_splits() -> dict[str, Split]:
@@ -499,7 +500,8 @@ def shipped_splits() -> dict[str, Split]:
         if raw.get("role") in ("test", "dev"):
             passes = raw.get("passes_dir")
             splits.append(Split(path.stem, raw["role"], project_path(raw["documents_dir"]),
-                                project_path(raw["gold_dir"]), project_path(passes) if passes else None))
+                                project_path(raw["gold_dir"]), project_path(passes) if passes else None,
+                                raw.get("license", "unknown")))
     return {s.name: s for s in sorted(splits, key=lambda s: (s.role != "test", s.name != "seeds", s.name))}
 
 
