@@ -195,9 +195,12 @@ def _convert(args: list[str]) -> int:
     parser.add_argument("src", type=Path, help="folder to read")
     parser.add_argument("out", type=Path, help="folder to write")
     parser.add_argument("--force", action="store_true", help="replace files that exist in OUT")
+    parser.add_argument("--mapping", type=Path, help="from-*: YAML file mapping foreign type and role names "
+                                                     "to the ontology's")
     options = parser.parse_args(args)
     documents = load_documents(project_path(_compose([]).data.documents_dir))
-    for path in convert(options.kind, options.src, options.out, documents, overwrite=options.force):
+    for path in convert(options.kind, options.src, options.out, documents, overwrite=options.force,
+                        mapping=options.mapping):
         print(f"wrote {path}")
     return 0
 

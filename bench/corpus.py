@@ -325,8 +325,9 @@ def read_annotation_file(path: Path, documents: dict[str, Document],
 
 
 def parse_annotation(data, path: Path, documents: dict[str, Document],
-                     ontology: Ontology | None = None) -> list[EventMention]:
-    """The mentions of an annotation object read from (or meant for) ``path``; raises DataError."""
+                     ontology: Ontology | None = None, locations: dict[str, str] | None = None) -> list[EventMention]:
+    """The mentions of an annotation object read from (or meant for) ``path``; raises DataError.
+    ``locations``: event id -> where the event is in ``path`` (a converted file's line), for messages."""
     checker = _Checker(Path(path), documents, ontology or load_ontology(), True, [])
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise DataError([f"{path}: top level: must be an object with 'doc_id' and a list 'events'"])
@@ -346,6 +347,8 @@ def parse_annotation(data, path: Path, documents: dict[str, Document],
         for i, raw in enumerate(data["events"], 1):
             event_id = raw.get("id") if isinstance(raw, dict) else None
             where = f"event {event_id}" if isinstance(event_id, str) and event_id else f"event #{i}"
+            if locations and isinstance(event_id, str) and event_id in locations:
+                where = locations[event_id]
             if not (isinstance(event_id, str) and event_id):
                 checker.report(where, "missing event id")
             elif event_id in seen_ids:
