@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import make_document, span_of
+from conftest import cli, make_document, span_of
 
 from bench.contrib.brat import read_ann
 from bench.contrib.convert import convert
@@ -63,6 +63,16 @@ def test_brats_example_corpus_imports_with_a_mapping_and_matches_a_plain_reading
         assert seen == plain_reading(ann, mapping)
     assert sum(len(v) for v in gold.values()) == 12
     assert validate([tmp_path / "out"], documents_dir=tmp_path / "out") == 0
+
+
+def test_the_convert_command_takes_the_mapping_file(tmp_path):
+    done = cli("convert", "from-brat", FIXTURES, tmp_path / "out", "--mapping", MAPPING)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == \
+        ["PMID-10364260.json", "PMID-10364260.txt", "PMID-10438843.json", "PMID-10438843.txt"]
+    done = cli("convert", "to-brat", tmp_path / "out", tmp_path / "brat", "--mapping", MAPPING)
+    assert (done.returncode, done.stderr) == (1, "error: --mapping: only imports (from-*) read a mapping file, "
+                                                 "not to-brat\n")
 
 
 def test_brat_modifications_become_attributes_and_defaults_fill_the_rest(tmp_path):
@@ -161,7 +171,7 @@ def test_an_unmapped_binary_attribute_cites_its_line(tmp_path):
     ann = tmp_path / "doc.ann"
     ann.write_text("T1\tConflict-Attack 9 14\tgriff\nE1\tConflict-Attack:T1\nM1\tHypothetical E1\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"doc\.ann: line 3: M1: binary attribute 'Hypothetical': attribute "
-                                        r"'Hypothetical' is neither in the ontology nor in no mapping file"):
+                                        r"'Hypothetical' is neither in the ontology nor in a mapping file \(none given\)"):
         read_ann(ann, DOC)
 
 
@@ -258,8 +268,16 @@ def sempred_folder(tmp_path):
     return folder, mapping
 
 
-def test_inceptions_sempred_layer_imports_with_a_mapping(sempred_folder, tmp_path, caplog):
+@pytest.mark.parametrize("fmt", ["xmi", "json"])
+def test_inceptions_sempred_layer_imports_with_a_mapping(sempred_folder, tmp_path, caplog, fmt):
     folder, mapping = sempred_folder
+    if fmt == "json":          # the same CAS in UIMA CAS JSON, which carries its own types
+        from cassis import load_cas_from_xmi, load_typesystem
+
+        cas = load_cas_from_xmi((folder / "news.xmi").read_text(), typesystem=load_typesystem(TYPE_SYSTEM))
+        (folder / "news.xmi").unlink()
+        (folder / "TypeSystem.xml").unlink()
+        (folder / "news.json").write_text(cas.to_json(), encoding="utf-8")
     with caplog.at_level(logging.WARNING):
         convert("from-inception", folder, tmp_path / "out", {}, mapping=mapping)
     [attack] = imported(tmp_path / "out")["news"]

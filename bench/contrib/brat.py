@@ -16,6 +16,12 @@ How the event model is written in brat's format:
   cluster=<cluster id>``, ``AnnotatorNotes Tn`` of an argument span holds
   ``entity_id=<entity id>``. (brat rejects notes on triggers, hence the event's note.)
 
+Reading also takes collections made elsewhere (BioNLP-style ``.ann`` files): foreign names
+go through a mapping file, binary attributes (``M1<TAB>Negation E7``) through its
+``attributes``, and what brat has no field for gets the defaults of
+``bench.contrib.foreign``; relations, equivalences, normalizations and arguments that are
+events are skipped with a notice.
+
 Our spans are continuous. A discontinuous brat span ``s e;s e`` is read as its covering
 span and reported, unless its gaps hold only white space (brat's ``.ann`` lines cannot
 hold a line break, so a span across one is written as fragments split there).

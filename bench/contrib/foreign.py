@@ -51,7 +51,7 @@ class Imported(NamedTuple):
 
 @dataclass(frozen=True)
 class Mapping:
-    source: str = "no mapping file"
+    source: str = "a mapping file (none given)"
     names: dict[str, dict] = field(default_factory=lambda: {"attributes": dict(BIONLP_MODIFICATIONS)})
 
     @classmethod
