@@ -181,9 +181,10 @@ def test_hf_export_round_trips_to_the_same_mentions(hf_dir, shipped):
 
 
 def test_hf_export_loads_with_datasets_and_pandas(hf_dir, shipped, tmp_path, monkeypatch):
-    datasets = pytest.importorskip("datasets")
-    pd = pytest.importorskip("pandas")
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    import datasets          # the dev extra's
+    import pandas as pd
+    import yaml
     files = {name: str(hf_dir / "events" / f"{name}.parquet") for name in shipped}
     events = datasets.load_dataset("parquet", data_files=files, cache_dir=str(tmp_path / "cache"))
     assert {name: events[name].num_rows for name in shipped} == \
@@ -195,7 +196,6 @@ def test_hf_export_loads_with_datasets_and_pandas(hf_dir, shipped, tmp_path, mon
 
     # the card's header: the hub's reading of it gives the files' own features and splits
     header = (hf_dir / "README.md").read_text(encoding="utf-8").split("---\n")[1]
-    import yaml
     card = yaml.safe_load(header)
     features = {info["config_name"]: datasets.Features._from_yaml_list(info["features"])
                 for info in card["dataset_info"]}

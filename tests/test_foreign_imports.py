@@ -305,3 +305,15 @@ def test_an_xmi_file_without_its_type_system_is_named(sempred_folder, tmp_path):
     (folder / "TypeSystem.xml").unlink()
     with pytest.raises(DataError, match=r"news\.xmi: no TypeSystem\.xml beside it"):
         convert("from-inception", folder, tmp_path / "out", {}, mapping=mapping)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda xmi: xmi.replace("</xmi:XMI>", ""), "not a readable UIMA CAS XMI file"),
+    (lambda xmi: xmi.replace("type0:SemArg ", "type0:SemArgument "), "not a readable UIMA CAS XMI file"),
+])
+def test_an_unreadable_xmi_file_is_one_line(sempred_folder, tmp_path, edit, message):
+    folder, mapping = sempred_folder
+    (folder / "news.xmi").write_text(edit((folder / "news.xmi").read_text()), encoding="utf-8")
+    done = cli("convert", "from-inception", folder, tmp_path / "out", "--mapping", mapping)
+    assert done.returncode == 1 and done.stderr.startswith(f"error: {folder / 'news.xmi'}: {message}: ")
+    assert len(done.stderr.splitlines()) == 1

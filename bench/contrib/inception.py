@@ -23,6 +23,7 @@ from os.path import commonprefix
 from pathlib import Path
 
 from cassis import Cas, TypeSystem, load_cas_from_json, load_cas_from_xmi, load_typesystem
+from cassis.typesystem import TypeNotFoundError
 
 from bench.contrib.foreign import UNMAPPED, Imported, Mapping, completed
 from bench.corpus import DOC_ID, split_sentences
@@ -121,7 +122,7 @@ def load_cas(path: Path) -> Cas:
             raise DataError([f"{path}: no TypeSystem.xml beside it (INCEpTION's UIMA CAS XMI export writes one)"])
         return load_cas_from_xmi(path.read_text(encoding="utf-8"),
                                  typesystem=load_typesystem(types.read_text(encoding="utf-8")))
-    except (ValueError, KeyError, TypeError, AttributeError, SyntaxError) as err:
+    except (ValueError, KeyError, TypeError, AttributeError, SyntaxError, TypeNotFoundError) as err:
         raise DataError([f"{path}: not a readable UIMA CAS {'XMI' if path.suffix == '.xmi' else 'JSON'} file: "
                          f"{str(err).splitlines()[0] if str(err) else type(err).__name__}"]) from None
 
