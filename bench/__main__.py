@@ -20,7 +20,7 @@ COMMANDS = {
     "stats": "the gold's size: documents, mentions per type, arguments per role, clusters [data=dev]",
     "agree": "inter-annotator agreement of two or more annotation folders: agree A B [C ...]",
     "annotate": "authoring tools: annotate compile SRC [--out DIR]",
-    "convert": "annotation files to/from brat and INCEpTION: convert KIND SRC OUT "
+    "convert": "annotation files to/from brat and INCEpTION: convert KIND SRC OUT [--mapping FILE] "
                "(to-brat, from-brat, to-inception, from-inception)",
     "merge": "combine the result folders of a run's shards into one scored run: merge RUN_DIR ... [name=NAME]",
     "compare": "leaderboard, significance, plots, HTML: compare [RUN_DIR ...] [--out DIR] [--readme]",
