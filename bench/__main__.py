@@ -82,8 +82,14 @@ def _export(options) -> int:
 
     pairs = _pairs(options.overrides)
     if "out" not in pairs:
-        raise DataError(["export needs out=FILE"])
+        raise DataError(["export needs out=FILE (or format=textee|hf out=DIR)"])
     out = Path(pairs.pop("out"))
+    if "format" in pairs:
+        from bench.contrib.export import export
+
+        files = export(pairs.pop("format"), out, overwrite=pairs.pop("overwrite", "false") == "true")
+        print(f"wrote {len(files)} files to {out}")
+        return 0
     if pairs.pop("overwrite", "false") != "true":
         refuse_existing([out], "overwrite=true")
     _, gold = load(pairs.pop("data", "seeds"), _overrides(pairs))
@@ -134,7 +140,8 @@ def _convert(options) -> int:
     from bench.paths import project_path
 
     documents = load_documents(project_path(compose(options.overrides).data.documents_dir))
-    for path in convert(options.kind, options.src, options.out, documents, overwrite=options.force):
+    for path in convert(options.kind, options.src, options.out, documents, overwrite=options.force,
+                        mapping=options.mapping):
         print(f"wrote {path}")
     return 0
 
@@ -222,7 +229,8 @@ def parser() -> argparse.ArgumentParser:
             "pred=FILE (interchange JSON Lines; - reads standard input), name=NAME, data=NAME, scoring.*=VALUE")
     sub = command("validate", "check annotation files (default: the gold of every shipped split)", _validate)
     sub.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="annotation files or folders")
-    command("export", "write the gold as JSON Lines", _export, "out=FILE, data=NAME, overwrite=true")
+    command("export", "write the gold as JSON Lines, or every split for TextEE or Hugging Face", _export,
+            "out=FILE, data=NAME, overwrite=true; format=textee|hf out=DIR")
     command("stats", "the gold's size: documents, mentions per type, arguments per role, clusters", _stats,
             "data=NAME")
     sub = command("agree", "inter-annotator agreement of two or more annotation folders", _agree)
@@ -245,6 +253,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("src", type=Path, help="folder to read")
     sub.add_argument("out", type=Path, help="folder to write")
     sub.add_argument("--force", action="store_true", help="replace files that exist in OUT")
+    sub.add_argument("--mapping", type=Path, help="from-*: YAML file mapping foreign type and role names "
+                                                  "to the ontology's")
     sub = command("merge", "combine the result folders of a run's shards into one scored run", _merge)
     sub.add_argument("items", nargs="+", metavar="RUN_DIR or key=value",
                      help="the shards' result folders, and overrides (name=NAME, data=..., scoring.*=...)")

@@ -326,8 +326,9 @@ def read_annotation_file(path: Path, documents: dict[str, Document],
 
 
 def parse_annotation(data, path: Path, documents: dict[str, Document],
-                     ontology: Ontology | None = None) -> list[EventMention]:
-    """The mentions of an annotation object read from (or meant for) ``path``; raises DataError."""
+                     ontology: Ontology | None = None, locations: dict[str, str] | None = None) -> list[EventMention]:
+    """The mentions of an annotation object read from (or meant for) ``path``; raises DataError.
+    ``locations``: event id -> where the event is in ``path`` (a converted file's line), for messages."""
     checker = _Checker(Path(path), documents, ontology or load_ontology(), True, [])
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise DataError([f"{path}: top level: must be an object with 'doc_id' and a list 'events'"])
@@ -347,6 +348,8 @@ def parse_annotation(data, path: Path, documents: dict[str, Document],
         for i, raw in enumerate(data["events"], 1):
             event_id = raw.get("id") if isinstance(raw, dict) else None
             where = f"event {event_id}" if isinstance(event_id, str) and event_id else f"event #{i}"
+            if locations and isinstance(event_id, str) and event_id in locations:
+                where = locations[event_id]
             if not (isinstance(event_id, str) and event_id):
                 checker.report(where, "missing event id")
             elif event_id in seen_ids:
@@ -488,6 +491,7 @@ class Split:
     documents_dir: Path
     gold_dir: Path
     passes_dir: Path | None     # the independent passes the gold was adjudicated from
+    licence: str = "unknown"    # a Hugging Face hub licence id (``license:`` in the split's config)
 
 
 def shipped_splits() -> dict[str, Split]:
@@ -500,7 +504,8 @@ def shipped_splits() -> dict[str, Split]:
         if raw.get("role") in ("test", "dev"):
             passes = raw.get("passes_dir")
             splits.append(Split(path.stem, raw["role"], project_path(raw["documents_dir"]),
-                                project_path(raw["gold_dir"]), project_path(passes) if passes else None))
+                                project_path(raw["gold_dir"]), project_path(passes) if passes else None,
+                                raw.get("license", "unknown")))
     return {s.name: s for s in sorted(splits, key=lambda s: (s.role != "test", s.name != "seeds", s.name))}
 
 

@@ -16,6 +16,12 @@ How the event model is written in brat's format:
   cluster=<cluster id>``, ``AnnotatorNotes Tn`` of an argument span holds
   ``entity_id=<entity id>``. (brat rejects notes on triggers, hence the event's note.)
 
+Reading also takes collections made elsewhere (BioNLP-style ``.ann`` files): foreign names
+go through a mapping file, binary attributes (``M1<TAB>Negation E7``) through its
+``attributes``, and what brat has no field for gets the defaults of
+``bench.contrib.foreign``; relations, equivalences, normalizations and arguments that are
+events are skipped with a notice.
+
 Our spans are continuous. A discontinuous brat span ``s e;s e`` is read as its covering
 span and reported, unless its gaps hold only white space (brat's ``.ann`` lines cannot
 hold a line break, so a span across one is written as fragments split there).
@@ -28,8 +34,9 @@ from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 
+from bench.contrib.foreign import UNMAPPED, Imported, Mapping, completed
+from bench.corpus import DOC_ID, load_document, read_text
 from bench.errors import DataError
-from bench.corpus import read_text
 from bench.schema import Argument, Document, EventMention, Ontology, Span, load_ontology
 
 #: The annotator-note keys allowed on events (E) and on argument spans (T).
@@ -153,17 +160,22 @@ def write_document(document: Document, mentions: list[EventMention], out_dir: Pa
 
 @dataclass
 class _AnnReader:
-    """Parses the lines of one ``.ann`` file; ``problems`` and ``notices`` name file and line."""
+    """Parses the lines of one ``.ann`` file; ``problems`` and ``notices`` name file and line.
+
+    Foreign names go through ``mapping``; what brat does not have gets the defaults of
+    ``bench.contrib.foreign`` afterwards."""
 
     path: Path
     document: Document
     ontology: Ontology
     labels: dict[str, str]
+    mapping: Mapping
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)               # annotation id -> line number
     textbounds: dict[str, tuple[str, Span]] = field(default_factory=dict)
-    events: list[tuple[str, str, str, list[tuple[str, str]]]] = field(default_factory=list)
+    dropped: set[str] = field(default_factory=set)                    # ids whose type maps to null
+    events: list[tuple[str, str, str, list[tuple[str, str, str]]]] = field(default_factory=list)
     attributes: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     notes: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     references: list[tuple[int, str, str]] = field(default_factory=list)   # line, A or #, target id
@@ -181,12 +193,19 @@ class _AnnReader:
         parse = {"T": self.textbound, "E": self.event, "A": self.attribute, "M": self.attribute,
                  "#": self.note}.get(kind)
         if kind in ("R", "*", "N"):
-            return self.report(number, "relations (R), equivalences (*) and normalizations (N) have no place in "
-                                       "the event model")
+            return self.report(number, f"{ann_id or kind}: skipped: relations (R), equivalences (*) and "
+                                       f"normalizations (N) have no place in the event model", notice=True)
         if parse is None or not ann_id[1:].isdigit():
             return self.report(number, f"{ann_id!r} is not a brat id of a known kind (T, E, A, M or # and a number)")
         self.lines[ann_id] = number
         parse(number, ann_id, rest)
+
+    def event_type(self, label: str):
+        return self.labels[label] if label in self.labels else \
+            self.mapping.lookup("event_types", label, known=self.ontology.event_types)
+
+    def entity_type(self, label: str):
+        return self.mapping.lookup("entity_types", label, known=self.ontology.entity_types)
 
     def textbound(self, number: int, ann_id: str, rest: str) -> None:
         head, tab, text = rest.partition("\t")
@@ -195,9 +214,8 @@ class _AnnReader:
             return self.report(number, f"{ann_id}: no tab before the span text")
         if not _FRAGMENTS.fullmatch(offsets):
             return self.report(number, f"{ann_id}: offsets must be 'start end' pairs joined by ';', got {offsets!r}")
-        if label not in self.labels and label not in self.ontology.entity_types:
-            return self.report(number, f"{ann_id}: unknown type {label!r} (event types: {', '.join(self.labels)}; "
-                                       f"entity types: {', '.join(self.ontology.entity_types)})")
+        if self.event_type(label) is UNMAPPED and self.entity_type(label) is UNMAPPED:
+            return self.report(number, f"{ann_id}: unknown type {label!r}: " + self.mapping.unmapped("type", label))
         doc_text = self.document.text
         fragments = sorted(tuple(map(int, pair.split())) for pair in offsets.split(";"))
         if any(not 0 <= s < e <= len(doc_text) for s, e in fragments):
@@ -216,31 +234,52 @@ class _AnnReader:
     def event(self, number: int, ann_id: str, rest: str) -> None:
         head, *arguments = rest.split() or [""]
         label, _, trigger = head.partition(":")
-        if label not in self.labels or not trigger:
-            return self.report(number, f"{ann_id}: expected 'EventType:Tn' with a known event type, got {head!r}")
-        event_type, roles = self.labels[label], []
+        event_type = self.event_type(label)
+        if not trigger or event_type is UNMAPPED:
+            return self.report(number, f"{ann_id}: expected 'EventType:Tn' with a known event type, got {head!r}" +
+                               (f": {self.mapping.unmapped('event type', label)}" if trigger else ""))
+        if event_type is None:
+            self.dropped.add(ann_id)
+            return self.report(number, f"{ann_id}: skipped: {self.mapping.source} maps {label!r} to null",
+                               notice=True)
+        roles = []
         for token in arguments:
-            role, _, target = token.partition(":")
-            base = role.rstrip("0123456789")
-            if not target or base not in self.ontology.roles(event_type):
+            name, _, target = token.partition(":")
+            base = name.rstrip("0123456789")
+            role = self.mapping.lookup("roles", base, known=self.ontology.roles(event_type), event_type=label)
+            if role is None:
+                self.report(number, f"{ann_id}: {token}: skipped: {self.mapping.source} maps {base!r} to null",
+                            notice=True)
+                continue
+            if not target or role not in self.ontology.roles(event_type):
                 return self.report(number, f"{ann_id}: {token!r} is not 'Role:Tn' with a role of {event_type} "
-                                           f"({', '.join(self.ontology.roles(event_type))})")
-            roles.append((base, target))
+                                           f"({', '.join(self.ontology.roles(event_type))})" +
+                                   (f": {self.mapping.unmapped('role', base)}" if role is UNMAPPED else ""))
+            roles.append((role, target, token))
         self.events.append((ann_id, label, trigger, roles))
 
     def attribute(self, number: int, ann_id: str, rest: str) -> None:
         parts = rest.split()
-        if len(parts) != 3:
-            return self.report(number, f"{ann_id}: expected 'name En value', got {rest!r}")
-        name, target, value = parts
-        allowed = self.ontology.attributes.get(name)
-        if allowed is None or value not in allowed:
-            known = ", ".join(f"{n} ({'|'.join(v)})" for n, v in self.ontology.attributes.items())
-            return self.report(number, f"{ann_id}: {name} {value} is not an attribute and value of the ontology: "
-                                       f"{known}")
-        if name in self.attributes[target]:
-            return self.report(number, f"{ann_id}: {target} already has the attribute {name}")
-        self.attributes[target][name] = value
+        if len(parts) == 2:          # a binary attribute (``M1 Negation E7``): set or not
+            name, target = parts
+            values = self.mapping.lookup("attributes", name)
+            if values is UNMAPPED:
+                return self.report(number, f"{ann_id}: binary attribute {name!r}: " +
+                                   self.mapping.unmapped("attribute", name))
+            given = (values or {}).items()
+        elif len(parts) == 3:
+            name, target, value = parts
+            if value not in self.ontology.attributes.get(name, ()):
+                known = ", ".join(f"{n} ({'|'.join(v)})" for n, v in self.ontology.attributes.items())
+                return self.report(number, f"{ann_id}: {name} {value} is not an attribute and value of the "
+                                           f"ontology: {known}")
+            given = [(name, value)]
+        else:
+            return self.report(number, f"{ann_id}: expected 'name En value' or a binary 'name En', got {rest!r}")
+        for key, value in given:
+            if key in self.attributes[target]:
+                return self.report(number, f"{ann_id}: {target} already has the attribute {key}")
+            self.attributes[target][key] = value
         self.references.append((number, "A", target))
 
     def note(self, number: int, ann_id: str, rest: str) -> None:
@@ -262,29 +301,40 @@ class _AnnReader:
                 return self.report(number, f"{ann_id}: {target} has {key} twice")
             self.notes[target][key] = value
 
-    def mentions(self) -> list[EventMention]:
-        """The events, once every line is read (brat lines may refer forward)."""
-        mentions, used = [], set()
+    def argument(self, number: int, ann_id: str, role: str, target: str, token: str) -> Argument | None:
+        label, span = self.textbounds.get(target, (None, None))
+        if target[:1] == "E" and (target in self.lines or target in self.dropped):
+            self.report(number, f"{ann_id}: {token}: skipped: an event as argument (the event model's arguments "
+                                f"are entity spans)", notice=True)
+            return None
+        entity_type = self.entity_type(label) if label else UNMAPPED
+        if entity_type is None:
+            self.report(number, f"{ann_id}: {token}: skipped: {self.mapping.source} maps {label!r} to null",
+                        notice=True)
+            return None
+        if entity_type is UNMAPPED:
+            self.report(number, f"{ann_id}: argument {token} must point to a T annotation of an entity type")
+            return None
+        return Argument(role, span, entity_type, self.notes[target].get("entity_id"))
+
+    def mentions(self) -> tuple[list[EventMention], dict[str, str]]:
+        """The events, once every line is read (brat lines may refer forward), and their places."""
+        mentions, used, locations = [], set(), {}
         for ann_id, label, trigger, roles in self.events:
             number = self.lines[ann_id]
             if self.textbounds.get(trigger, ("",))[0] != label:
                 self.report(number, f"{ann_id}: trigger {trigger} must be a T annotation of type {label}")
                 continue
-            arguments = []
-            for role, target in roles:
-                entity_type, span = self.textbounds.get(target, (None, None))
-                if entity_type not in self.ontology.entity_types:
-                    self.report(number, f"{ann_id}: argument {role}:{target} must point to a T annotation "
-                                        f"of an entity type")
-                    continue
-                arguments.append(Argument(role, span, entity_type, self.notes[target].get("entity_id")))
-            used.update([trigger, *(target for _, target in roles)])
+            arguments = [self.argument(number, ann_id, role, target, token) for role, target, token in roles]
+            used.update([trigger, *(target for _, target, _ in roles)])
             given = self.attributes[ann_id]
             attributes = {name: given[name] for name in self.ontology.attributes if name in given}
-            mentions.append(EventMention(self.document.id, self.labels[label], self.textbounds[trigger][1],
-                                         tuple(arguments), attributes, self.notes[ann_id].get("id"),
+            event_id = self.notes[ann_id].get("id", ann_id)
+            locations[event_id] = f"line {number}: {ann_id}" + (f" (event {event_id})" if event_id != ann_id else "")
+            mentions.append(EventMention(self.document.id, self.event_type(label), self.textbounds[trigger][1],
+                                         tuple(a for a in arguments if a is not None), attributes, event_id,
                                          self.notes[ann_id].get("cluster")))
-        events = {e[0] for e in self.events}
+        events = {e[0] for e in self.events} | self.dropped
         for number, kind, target in self.references:
             if target not in events and (kind == "A" or target not in self.textbounds):
                 self.report(number, f"refers to {target}, which is not " +
@@ -293,18 +343,33 @@ class _AnnReader:
         for tid, (label, span) in self.textbounds.items():
             if tid not in used:
                 self.report(self.lines[tid], f"{tid} ({label} {span.text!r}) belongs to no event; skipped", notice=True)
-        return mentions
+        return mentions, locations
 
 
-def read_ann(path: Path, document: Document, ontology: Ontology | None = None) -> tuple[list[EventMention], list[str]]:
-    """The event mentions of an ``.ann`` file and notices on what was read loosely (covering spans,
-    skipped spans and notes); raises DataError naming file, line and problem."""
+def read_ann(path: Path, document: Document, mapping: Mapping | None = None,
+             ontology: Ontology | None = None) -> Imported:
+    """The event mentions of an ``.ann`` file, notices on what was read loosely or filled in by default
+    (covering spans, skipped lines, merged events, defaults) and each event's line; raises DataError
+    naming file, line, brat id and problem."""
     ontology = ontology or load_ontology()
-    reader = _AnnReader(Path(path), document, ontology, event_labels(ontology))
+    reader = _AnnReader(Path(path), document, ontology, event_labels(ontology), mapping or Mapping())
     for number, line in enumerate(read_text(Path(path)).split("\n"), 1):
         if line.strip():
             reader.line(number, line)
-    mentions = reader.mentions()
+    mentions, locations = reader.mentions()
     if reader.problems:
         raise DataError(reader.problems)
-    return mentions, reader.notices
+    mentions, notices = completed(Path(path), mentions, "brat", locations)
+    return Imported(mentions, reader.notices + notices, locations)
+
+
+def document_beside(ann: Path, documents: dict[str, Document]) -> Document:
+    """The document an ``.ann`` file annotates: the ``.txt`` beside it, else the corpus's document of its name."""
+    txt = Path(ann).with_suffix(".txt")
+    if not txt.is_file():
+        if ann.stem not in documents:
+            raise DataError([f"{ann}: no {txt.name} beside it and no document {ann.stem!r} in the corpus"])
+        return documents[ann.stem]
+    if not DOC_ID.match(ann.stem):
+        raise DataError([f"{txt}: document id {ann.stem!r} may hold only letters, digits, '_', '-' and '.'"])
+    return load_document(txt)
