@@ -146,7 +146,7 @@ def test_an_idiom_is_found_on_its_meaning_word(rules):
 
 
 def test_a_verb_form_with_a_capital_inside_a_sentence_is_a_noun(rules):
-    assert not extract(rules, "Vor Gericht schwieg der Angeklagte, die Festgenommenen auch.")
+    assert not extract(rules, "Vor Gericht schwieg der Verurteilte, die Verhafteten auch.")
     assert ("Life:Injure", "Verletzten") in extract(rules, "Unter den Verletzten sind Kinder.")
 
 
