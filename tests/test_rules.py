@@ -150,6 +150,14 @@ def test_a_verb_form_with_a_capital_inside_a_sentence_is_a_noun(rules):
     assert ("Life:Injure", "Verletzten") in extract(rules, "Unter den Verletzten sind Kinder.")
 
 
+def test_a_count_before_a_noun_is_no_part_of_its_span(rules):
+    assert extract(rules, "In Aleppo wurden 26 Soldaten getötet.")[("Life:Die", "getötet")] == {
+        ("Place", "Aleppo"), ("Victim", "Soldaten")}
+    assert extract(rules, "Zahlreiche Menschen wurden verletzt.")[("Life:Injure", "verletzt")] == {("Victim", "Menschen")}
+    assert extract(rules, "Der Staat zahlte 40 Millionen Euro.")[("Transaction:Transfer-Money", "zahlte")] == {
+        ("Giver", "Staat"), ("Money", "40 Millionen Euro")}
+
+
 def test_money_after_a_preposition_is_the_money(rules):
     found = extract(rules, "Die Behörde verhängte eine Geldbuße von 40 Millionen Euro.")
     assert found[("Justice:Fine", "Geldbuße")] == {("Money", "40 Millionen Euro")}

@@ -242,8 +242,10 @@ class RulesExtractor(Extractor):
             while first < j and self._is_title(tokens[first].lower):
                 first += 1
             titled = first > i
-            phrases.append(Phrase(first, j, _span(text, tokens[first], tokens[j]),
-                                  self._entity_type(tokens, i, first, j, titled), i))
+            entity_type = self._entity_type(tokens, i, first, j, titled)
+            while entity_type not in {"MONEY", "TIME"} and first < j and tokens[first].text[:1].isdigit():
+                first += 1      # a count is no part of the minimal span: "26 Islamisten", "72-jährige Frau"
+            phrases.append(Phrase(first, j, _span(text, tokens[first], tokens[j]), entity_type, i))
             i = j + 1
         return phrases
 
