@@ -118,3 +118,14 @@ def test_stats_counts_the_chosen_data():
     assert "| total " in seeds.stdout and "dev_07" not in seeds.stdout
     assert "dev_07" in dev.stdout and "000_eb7b64373a13186d" not in dev.stdout
     assert bench("stats", "bogus").returncode != 0
+
+
+def test_readme_names_the_size_of_the_ontology():
+    from bench.contrib.readme import README
+    from bench.schema import load_ontology
+
+    types = load_ontology().event_types
+    extensions = [name for name, spec in types.items() if spec.get("extension")]
+    intro = " ".join(README.read_text(encoding="utf-8").split("## What it measures")[1].split("| level")[0].split())
+    assert f"a {len(types)}-type ontology (the {len(types) - len(extensions)} event types of ACE 2005" in intro
+    assert all(name in intro for name in extensions)

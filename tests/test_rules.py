@@ -100,6 +100,69 @@ def test_resources_use_only_ontology_types_and_roles():
     assert (RESOURCES / "NOTES.md").exists()
 
 
+def test_the_lexicon_and_the_argument_rules_cover_every_event_type():
+    ontology = load_ontology()
+    assert set(load_yaml("triggers.yaml")) == set(ontology.event_types)
+    assert set(load_yaml("arguments.yaml")["functions"]) == set(ontology.event_types)
+
+
+def test_a_sentence_gets_defendant_crime_punishment_and_court(rules):
+    found = extract(rules, "Das Landesgericht verurteilte den Mann wegen Betrugs zu drei Jahren Haft.")
+    assert found == {("Justice:Sentence", "verurteilte"): {
+        ("Adjudicator", "Landesgericht"), ("Defendant", "Mann"), ("Crime", "Betrugs"), ("Sentence", "drei Jahren Haft")}}
+    found = extract(rules, "Sie wurde in Graz zu einer Bewährungsstrafe von sechs Monaten verurteilt.")
+    assert found[("Justice:Sentence", "verurteilt")] == {
+        ("Defendant", "Sie"), ("Place", "Graz"), ("Sentence", "Bewährungsstrafe von sechs Monaten")}
+
+
+def test_a_charge_gets_prosecutor_defendant_and_crime(rules):
+    found = extract(rules, "Die Staatsanwaltschaft klagte den Manager wegen Untreue an.")
+    assert found == {("Justice:Charge-Indict", "klagte"): {
+        ("Prosecutor", "Staatsanwaltschaft"), ("Defendant", "Manager"), ("Crime", "Untreue")}}
+
+
+def test_an_arrest_and_a_trial(rules):
+    found = extract(rules, "Die Polizei nahm den Verdächtigen am Montag in Linz fest.")
+    assert found == {("Justice:Arrest-Jail", "nahm"): {
+        ("Agent", "Polizei"), ("Person", "Verdächtigen"), ("Time", "Montag"), ("Place", "Linz")}}
+    found = extract(rules, "Der Prozess gegen den Bürgermeister beginnt am Landesgericht Salzburg.")
+    assert found == {("Justice:Trial-Hearing", "Prozess"): {
+        ("Defendant", "Bürgermeister"), ("Adjudicator", "Landesgericht Salzburg")}}
+
+
+def test_a_verb_whose_particle_closes_the_clause_is_the_particle_verb(rules):
+    found = extract(rules, "Das Gericht sprach die Männer frei.")
+    assert set(found) == {("Justice:Acquit", "sprach")}
+    # a particle of a verb the lexicon does not list: no trigger on the verb (Insolvenz anmelden)
+    assert set(extract(rules, "Die Firma meldete Insolvenz an.")) == {("Business:Declare-Bankruptcy", "Insolvenz")}
+    assert ("Contact:Statement", "sagte") in extract(rules, "Er sagte das und fügte hinzu, es sei ernst.")
+
+
+def test_an_idiom_is_found_on_its_meaning_word(rules):
+    found = extract(rules, "Bei dem Brand kam ein Radfahrer ums Leben.")
+    assert found[("Life:Die", "Leben")] >= {("Victim", "Radfahrer")}
+    assert ("Life:Be-Born", "Welt") in extract(rules, "Ihre Tochter kam im Mai in Salzburg zur Welt.")
+    assert not extract(rules, "Das Leben in Salzburg ist teuer.")
+
+
+def test_a_verb_form_with_a_capital_inside_a_sentence_is_a_noun(rules):
+    assert not extract(rules, "Vor Gericht schwieg der Verurteilte, die Verhafteten auch.")
+    assert ("Life:Injure", "Verletzten") in extract(rules, "Unter den Verletzten sind Kinder.")
+
+
+def test_a_count_before_a_noun_is_no_part_of_its_span(rules):
+    assert extract(rules, "In Aleppo wurden 26 Soldaten getötet.")[("Life:Die", "getötet")] == {
+        ("Place", "Aleppo"), ("Victim", "Soldaten")}
+    assert extract(rules, "Zahlreiche Menschen wurden verletzt.")[("Life:Injure", "verletzt")] == {("Victim", "Menschen")}
+    assert extract(rules, "Der Staat zahlte 40 Millionen Euro.")[("Transaction:Transfer-Money", "zahlte")] == {
+        ("Giver", "Staat"), ("Money", "40 Millionen Euro")}
+
+
+def test_money_after_a_preposition_is_the_money(rules):
+    found = extract(rules, "Die Behörde verhängte eine Geldbuße von 40 Millionen Euro.")
+    assert found[("Justice:Fine", "Geldbuße")] == {("Money", "40 Millionen Euro")}
+
+
 def test_bad_window_is_a_clear_error():
     with pytest.raises(ExtractorError, match="extractor.window must be a positive whole number"):
         RulesExtractor(window=0)

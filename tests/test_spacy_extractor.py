@@ -101,7 +101,7 @@ def test_separable_verb_is_found_by_its_lemma_joined_with_the_particle(extractor
     assert extract(extractor, "Die Soldaten kamen am Montag in Kursk an.")[("Movement:Transport", "kamen")] >= {
         ("Time", "Montag"), ("Destination", "Kursk")}
     assert extract(extractor, "Die Soldaten kamen am Montag in Kursk.") == {}
-    assert ("Life:Die", "kamen") in extract(extractor, "Bei dem Angriff kamen drei Menschen ums Leben.")
+    assert ("Life:Die", "kamen") in extract(extractor, "Bei dem Angriff kamen drei Menschen um.")
 
 
 def test_coordination_gives_one_argument_per_conjunct(extractor):
@@ -172,9 +172,9 @@ READINGS = [  # sentence, the mentions expected in it; the id names the behaviou
         ("Person", "er"), ("Position", "Bürgermeister"), ("Time", "1990")}}, id="als and a time without adverb"),
     pytest.param("Der Präsident wurde im Mai zum Botschafter ernannt.", {("Personnel:Nominate", "ernannt"): {
         ("Person", "Präsident"), ("Position", "Botschafter"), ("Time", "Mai")}}, id="position after zum"),
-    pytest.param("Bei dem Unglück sind am Montag in der Stadt Jena vier Menschen ums Leben gekommen.", {
-        ("Life:Die", "gekommen"): {("Victim", "Menschen"), ("Place", "Jena"), ("Time", "Montag")}},
-        id="idiom before its verb"),
+    pytest.param("Bei dem Unglück sind am Montag in der Stadt Jena vier Menschen umgekommen.", {
+        ("Life:Die", "umgekommen"): {("Victim", "Menschen"), ("Place", "Jena"), ("Time", "Montag")}},
+        id="verb-final participle after the subject"),
     pytest.param("Die Bewohner flohen im Sommer nach Polen.", {(T, "flohen"): {
         ("Artifact", "Bewohner"), ("Destination", "Polen"), ("Time", "Sommer")}}, id="motion verb without object"),
     pytest.param("Die Truppen zogen sich am Montag aus Bachmut zurück.", {(T, "zogen"): {
@@ -221,7 +221,7 @@ READINGS = [  # sentence, the mentions expected in it; the id names the behaviou
         id="addressee after vor, not part of the time"),
     pytest.param("Der Minister sagte im staatlichen Fernsehen, die Lage sei ernst.", {(S, "sagte"): {
         ("Speaker", "Minister"), ("Medium", "Fernsehen")}}, id="a channel is the medium, not the place"),
-    pytest.param("Die Gewerkschaft warnte am Montag vor Streiks.", {(S, "warnte"): {
+    pytest.param("Die Gewerkschaft warnte am Montag vor Kürzungen.", {(S, "warnte"): {
         ("Speaker", "Gewerkschaft"), ("Time", "Montag")}}, id="what a warning is about is no addressee"),
     pytest.param("Die Einigung sei erzielt worden, teilte das kirgisische Außenministerium anschließend mit.", {
         ("Contact:Agreement", "Einigung"): set(), (S, "teilte"): {("Speaker", "Außenministerium")}},
@@ -238,8 +238,8 @@ READINGS = [  # sentence, the mentions expected in it; the id names the behaviou
     pytest.param("Bereits vor vier Wochen hatte die Armee das Dorf beschossen.", {("Conflict:Attack", "beschossen"): {
         ("Attacker", "Armee"), ("Target", "Dorf"), ("Time", "vor vier Wochen")}},
         id="a preposition that changes the time stays"),
-    pytest.param("Die Regierung verurteilte den Angriff auf das Krankenhaus.", {
-        (S, "verurteilte"): {("Speaker", "Regierung")}, ("Conflict:Attack", "Angriff"): {("Target", "Krankenhaus")}},
+    pytest.param("Die Regierung kritisierte den Angriff auf das Krankenhaus.", {
+        (S, "kritisierte"): {("Speaker", "Regierung")}, ("Conflict:Attack", "Angriff"): {("Target", "Krankenhaus")}},
         id="the phrase right after a noun trigger is its own"),
     pytest.param("Die Beauftragte für Menschenrechte, Anna Keller, sagte am Montag, die Lage sei ernst.", {
         (S, "sagte"): {("Speaker", "Anna Keller"), ("Time", "Montag")}}, id="a name between commas after the subject"),
@@ -262,6 +262,13 @@ READINGS = [  # sentence, the mentions expected in it; the id names the behaviou
 @pytest.mark.parametrize("text, expected", READINGS)
 def test_readings_that_survive_a_weak_parser(extractor, text, expected):
     assert extract(extractor, text) == expected
+
+
+def test_justice_and_life_triggers_of_the_shared_lexicon(extractor):
+    assert extract(extractor, "Die Polizei nahm den Verdächtigen am Montag in Linz fest.") == {
+        ("Justice:Arrest-Jail", "nahm"): {("Agent", "Polizei"), ("Person", "Verdächtigen"), ("Place", "Linz"),
+                                          ("Time", "Montag")}}
+    assert set(extract(extractor, "Bei dem Brand kam ein Radfahrer ums Leben.")) == {("Life:Die", "Leben")}
 
 
 def test_a_time_keeps_no_phrase_that_is_no_time(extractor):
@@ -464,7 +471,7 @@ def test_the_trigger_lexicon_is_shared_with_the_rules_extractor():
     assert lexicon.compound_head("drohnenangriffe") == ("Conflict:Attack", "Angriff")
     assert lexicon.compound_head("wahlkampf") is None          # listed as not a compound of Kampf
     assert ("übernehmen", True) not in lexicon.lemmas          # "übernehmen (Amt)": its forms only
-    assert lexicon.idioms["kommen"] == [(("ums", "leben"), "Life:Die", "ums Leben kommen")]
+    assert lexicon.idioms["leben"] == [(("ums",), "Life:Die", "ums Leben")]
 
 
 # --- hand-made Universal Dependencies trees with a weak parser's mistakes -------------

@@ -1,10 +1,11 @@
 """A rule-based German event extractor: trigger lexicons and surface cues, no model.
 
 Its word lists live in ``bench/resources/rules/`` and were written from the
-annotation guidelines and general knowledge of German, never from the gold:
-``triggers.yaml`` (lemmas with inflected forms, compounds by head, separable verbs
-with their particle), ``cues.yaml`` (titles, time words, function words) and
-``arguments.yaml`` (roles by grammatical function and by preposition).
+annotation guidelines and general knowledge of German, checked on the development
+splits, never on a test split (``NOTES.md``): ``triggers.yaml`` (lemmas with inflected
+forms, compounds by head, separable verbs with their particle, idioms), ``cues.yaml``
+(titles, time words, function words) and ``arguments.yaml`` (roles by grammatical
+function and by preposition, the punishments of a sentence).
 """
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from bench.schema import Argument, Document, EventMention, Span, load_ontology
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:[-‐]\w+)+|\d+(?:[.,]\d+)*\.?|\w+(?:[-‐]\w+)*|[^\w\s]")
 _BOUNDARY = {",", ";", ":", "\"", "„", "“", "”", "«", "»", "(", ")", "–", "-", ".", "!", "?"}
+_COORDINATORS = {"und", "oder", "sowie", "aber", "sondern"}
+# particles that also stand alone as adverbs at a clause's end (hieß es weiter)
+_ADVERBS = {"weiter"}
 _WERDEN = {"wird", "wurde", "wurden", "werden", "worden", "würde", "würden", "wirst"}
 # past participles, also as attributes: ge-/separable-ge- forms and inseparable prefixes ending in -t/-en
 _PARTICIPLE = re.compile(r"^(\w*ge\w+(t|en)|(be|ver|er|ent|zer|emp|miss|über|unter)\w+t)(e|en|er|es|em)?$")
@@ -65,7 +69,14 @@ def _span(text: str, first: Token, last: Token) -> Span:
 
 
 class SurfaceLexicon(TriggerLexicon):
-    """The shared trigger lexicon matched on raw tokens: whole forms, compound heads, split verbs."""
+    """The shared trigger lexicon matched on raw tokens: separated verbs, whole forms, idioms, compound heads."""
+
+    def __init__(self, entries: dict[str, list[dict]]):
+        super().__init__(entries)
+        # forms of noun entries, and forms written with a capital: what a capitalised word may be
+        self.noun_forms = {form.lower() for lemmas in entries.values() for entry in lemmas for form in entry["forms"]
+                           if entry["lemma"][:1].isupper() or form[:1].isupper()}
+        self.particles = {particle for verbs in self.split_forms.values() for _, _, particle in verbs}
 
     def find(self, tokens: list[Token]) -> list[Trigger]:
         found = []
@@ -73,15 +84,42 @@ class SurfaceLexicon(TriggerLexicon):
             word = token.lower
             if not word[:1].isalpha():
                 continue
-            if word in self.forms:
+            # a verb whose particle closes the clause is the particle verb (sprach ... frei, not sprach)
+            split = next((s for s in self.split_forms.get(word, ()) if self._particle_follows(tokens, i, s[2])), None)
+            if split:
+                found.append(Trigger(i, split[0], split[1], True))
+            elif word in self.forms:
                 event_type, lemma, verb = self.forms[word]
-                found.append(Trigger(i, event_type, lemma, verb))
-            elif word in self.split_forms and (match := next(
-                    (s for s in self.split_forms[word] if self._particle_follows(tokens, i, s[2])), None)):
-                found.append(Trigger(i, match[0], match[1], True))
+                if not (verb and (self._nominalised(tokens, i) or self._other_particle_verb(tokens, i))):
+                    found.append(Trigger(i, event_type, lemma, verb))
+            elif idiom := self._idiom(tokens, i):
+                found.append(Trigger(i, *idiom, True))
             elif word not in self.split_forms and (head := self.compound_head(word)):
                 found.append(Trigger(i, head[0], head[1], False))
         return found
+
+    def _nominalised(self, tokens: list[Token], i: int) -> bool:
+        """A verb form written with a capital inside a sentence is a noun (der Angeklagte, die Festgenommenen):
+        no trigger, unless the lexicon lists it as a noun too (die Verletzten)."""
+        return i > 0 and tokens[i].text[:1].isupper() and tokens[i - 1].text not in _BOUNDARY \
+            and tokens[i].lower not in self.noun_forms
+
+    def _other_particle_verb(self, tokens: list[Token], i: int) -> bool:
+        """A particle closes the verb's own clause, before any comma or coordinated verb: the verb is another
+        particle verb (meldete Insolvenz an, sprach sich dafür aus), not the listed one."""
+        for j in range(i + 1, len(tokens)):
+            if tokens[j].text in _BOUNDARY or tokens[j].lower in _COORDINATORS:
+                return False
+            if tokens[j].lower in self.particles - _ADVERBS and (j + 1 == len(tokens) or tokens[j + 1].text in _BOUNDARY):
+                return True
+        return False
+
+    def _idiom(self, tokens: list[Token], i: int) -> tuple[str, str] | None:
+        """``(event type, lemma)`` of an idiom's meaning word right after its other words (ums Leben, zur Welt)."""
+        for words, event_type, lemma in self.idioms.get(tokens[i].lower, ()):
+            if i >= len(words) and tuple(t.lower for t in tokens[i - len(words):i]) == words:
+                return event_type, lemma
+        return None
 
     @staticmethod
     def _particle_follows(tokens: list[Token], i: int, particle: str) -> bool:
@@ -120,6 +158,7 @@ class RulesExtractor(Extractor):
         self.clause_openers = set(rules["clause_openers"])
         self.idiom_nouns = {w.lower() for w in rules["idiom_nouns"]}
         self.name_only_roles = set(rules["name_only_roles"])
+        self.punishments = tuple(w.lower() for w in rules["punishment_nouns"])
         self.attribute_cues = {kind: {str(w).lower() for w in words} for kind, words in rules["attribute_cues"].items()}
         self.roles = {t: set(spec["roles"]) for t, spec in load_ontology().event_types.items()}
 
@@ -133,7 +172,7 @@ class RulesExtractor(Extractor):
                 token = reading.tokens[trigger.index]
                 mentions.append(EventMention(
                     doc_id=document.id, type=trigger.type, trigger=Span(token.start, token.end, token.text),
-                    arguments=tuple(self._arguments(trigger, reading.tokens, reading.phrases)),
+                    arguments=tuple(self._arguments(trigger, reading.tokens, reading.phrases, document.text)),
                     attributes=self._attributes(trigger, reading.tokens)))
         return mentions
 
@@ -203,8 +242,10 @@ class RulesExtractor(Extractor):
             while first < j and self._is_title(tokens[first].lower):
                 first += 1
             titled = first > i
-            phrases.append(Phrase(first, j, _span(text, tokens[first], tokens[j]),
-                                  self._entity_type(tokens, i, first, j, titled), i))
+            entity_type = self._entity_type(tokens, i, first, j, titled)
+            while entity_type not in {"MONEY", "TIME"} and first < j and tokens[first].text[:1].isdigit():
+                first += 1      # a count is no part of the minimal span: "26 Islamisten", "72-jährige Frau"
+            phrases.append(Phrase(first, j, _span(text, tokens[first], tokens[j]), entity_type, i))
             i = j + 1
         return phrases
 
@@ -262,10 +303,14 @@ class RulesExtractor(Extractor):
         left, right = self._clause(tokens, index)
         return left, [p for p in phrases if abs(p.first - index) <= self.window and left <= p.first and p.last <= right]
 
-    def _arguments(self, trigger: Trigger, tokens: list[Token], phrases: list[Phrase]) -> list[Argument]:
+    def _arguments(self, trigger: Trigger, tokens: list[Token], phrases: list[Phrase], text: str) -> list[Argument]:
         left, clause = self._clause_phrases(tokens, phrases, trigger.index)
         roles, functions = self.roles[trigger.type], self.functions.get(trigger.type, {})
         found: list[tuple[str, Phrase]] = []
+        punishment = self._punishment(tokens, trigger.index, text) if "Sentence" in roles else None
+        if punishment:
+            found.append(("Sentence", punishment))
+            clause = [p for p in clause if p.last < punishment.first or p.first > punishment.last]
         bare = []
         for phrase in clause:
             preposition = self._preposition(tokens, phrase, trigger.index)
@@ -278,6 +323,8 @@ class RulesExtractor(Extractor):
                 bare.append(phrase)
             elif genitive or (not trigger.verb and phrase.first < trigger.index):
                 continue        # a genitive attribute, or a phrase before a noun trigger
+            elif phrase.entity_type == "MONEY" and "Money" in roles:
+                found.append(("Money", phrase))     # eine Geldbuße von 40 Millionen Euro
             elif tokens[phrase.first].lower not in self.idiom_nouns and (
                     preposition not in self.content_prepositions.get(trigger.lemma, ())):
                 by_type = self.prepositions.get(preposition, {})
@@ -293,6 +340,27 @@ class RulesExtractor(Extractor):
                 seen.add(key)
                 arguments.append(Argument(role, phrase.span, phrase.entity_type))
         return arguments
+
+    def _punishment(self, tokens: list[Token], index: int, text: str) -> Phrase | None:
+        """The punishment after ``zu`` in the trigger's clause, numbers and adjectives included, without the
+        article (zu drei Jahren Haft, zum Tode, zu einer Bewährungsstrafe von sechs Monaten)."""
+        left, right = self._clause(tokens, index)
+        for j in range(left, right):
+            if tokens[j].lower not in {"zu", "zum"}:
+                continue
+            first = j + 1
+            while first < right and tokens[first].lower in self.determiners:
+                first += 1
+            head = next((k for k in range(first, min(first + 5, right + 1))
+                         if tokens[k].lower.endswith(self.punishments)), None)
+            if head is None:
+                continue
+            last = head
+            if head + 2 <= right and tokens[head + 1].lower == "von":      # Bewährungsstrafe von sechs Monaten
+                last = next((k for k in range(head + 2, min(head + 5, right + 1))
+                             if tokens[k].lower in self.time_words), head)
+            return Phrase(first, last, _span(text, tokens[first], tokens[last]), "SENTENCE", first)
+        return None
 
     def _grammatical_roles(self, trigger: Trigger, tokens: list[Token], bare: list[Phrase], functions: dict,
                            roles: set[str], clause_start: int) -> list[tuple[str, Phrase]]:
