@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -86,6 +86,11 @@ class Ontology:
 
     def roles(self, event_type: str) -> list[str]:
         return self.event_types[event_type]["roles"]
+
+    @cached_property
+    def role_sets(self) -> dict[str, frozenset[str]]:
+        """The roles of each event type, for lookups."""
+        return {event_type: frozenset(spec["roles"]) for event_type, spec in self.event_types.items()}
 
     @classmethod
     def from_file(cls, path: Path) -> Ontology:

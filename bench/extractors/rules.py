@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.errors import ExtractorError
 from bench.extractors.base import Extractor
-from bench.extractors.lexicon import RESOURCES, TriggerLexicon, is_title, load_yaml
+from bench.extractors.fillers import is_title
+from bench.extractors.lexicon import RESOURCES, TriggerLexicon, trigger_lexicon, word_lists
+from bench.extractors.settings import RulesSettings, checked
 from bench.schema import Argument, Document, EventMention, Span, load_ontology
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:[-‐]\w+)+|\d+(?:[.,]\d+)*\.?|\w+(?:[-‐]\w+)*|[^\w\s]")
@@ -64,64 +65,45 @@ def _span(text: str, first: Token, last: Token) -> Span:
     return Span(first.start, last.end, text[first.start:last.end])
 
 
-class SurfaceLexicon(TriggerLexicon):
+def find_triggers(lexicon: TriggerLexicon, tokens: list[Token]) -> list[Trigger]:
     """The shared trigger lexicon matched on raw tokens: whole forms, compound heads, split verbs."""
+    found = []
+    for i, token in enumerate(tokens):
+        word = token.lower
+        if not word[:1].isalpha():
+            continue
+        if word in lexicon.forms:
+            event_type, lemma, verb = lexicon.forms[word]
+            found.append(Trigger(i, event_type, lemma, verb))
+        elif word in lexicon.split_forms and (match := next(
+                (s for s in lexicon.split_forms[word] if _particle_follows(tokens, i, s[2])), None)):
+            found.append(Trigger(i, match[0], match[1], True))
+        elif word not in lexicon.split_forms and (head := lexicon.compound_head(word)):
+            found.append(Trigger(i, head[0], head[1], False))
+    return found
 
-    def find(self, tokens: list[Token]) -> list[Trigger]:
-        found = []
-        for i, token in enumerate(tokens):
-            word = token.lower
-            if not word[:1].isalpha():
-                continue
-            if word in self.forms:
-                event_type, lemma, verb = self.forms[word]
-                found.append(Trigger(i, event_type, lemma, verb))
-            elif word in self.split_forms and (match := next(
-                    (s for s in self.split_forms[word] if self._particle_follows(tokens, i, s[2])), None)):
-                found.append(Trigger(i, match[0], match[1], True))
-            elif word not in self.split_forms and (head := self.compound_head(word)):
-                found.append(Trigger(i, head[0], head[1], False))
-        return found
 
-    @staticmethod
-    def _particle_follows(tokens: list[Token], i: int, particle: str) -> bool:
-        """A separated particle stands last in its clause: right before punctuation or the end."""
-        for j in range(i + 1, len(tokens)):
-            if tokens[j].lower == particle and (j + 1 == len(tokens) or tokens[j + 1].text in _BOUNDARY):
-                return True
-            if tokens[j].text in {",", ";", ":"} and j > i + 1 and tokens[j - 1].lower != particle:
-                # a clause ended without the particle; keep looking only through quotes
-                return False
-        return False
+def _particle_follows(tokens: list[Token], i: int, particle: str) -> bool:
+    """A separated particle stands last in its clause: right before punctuation or the end."""
+    for j in range(i + 1, len(tokens)):
+        if tokens[j].lower == particle and (j + 1 == len(tokens) or tokens[j + 1].text in _BOUNDARY):
+            return True
+        if tokens[j].text in {",", ";", ":"} and j > i + 1 and tokens[j - 1].lower != particle:
+            # a clause ended without the particle; keep looking only through quotes
+            return False
+    return False
 
 
 class RulesExtractor(Extractor):
-    def __init__(self, window: int = 12, resources: str | None = None):
-        if type(window) is not int or window < 1:
-            raise ExtractorError(f"extractor.window must be a positive whole number of tokens, got {window!r}")
-        folder = Path(resources) if resources else RESOURCES
-        self.window = window
-        self.lexicon = SurfaceLexicon(load_yaml("triggers.yaml", folder))
-        cues, rules = load_yaml("cues.yaml", folder), load_yaml("arguments.yaml", folder)
-        self.titles = {w.lower() for w in cues["titles"]}
-        self.time_words = {w.lower() for w in cues["time_words"]}
-        self.determiners = {w.lower() for w in cues["determiners"]}
-        self.function_words = self.determiners | {w.lower() for w in cues["non_name_capitalized"]}
-        self.pronouns = {w.lower() for w in cues["pronouns"]}
-        self.money_words = {w.lower() for w in cues["money_words"]}
-        self.class_nouns = {w.lower() for w in rules["class_nouns"]}
-        self.functions = rules["functions"]
-        self.intransitive = set(rules["intransitive_lemmas"])
-        self.prepositions = {p.lower(): roles for p, roles in rules["prepositions"].items()}
-        self.time_prepositions = set(rules["time_prepositions"])
-        self.content_prepositions = rules["content_prepositions"]
-        self.place_prepositions = set(rules["place_prepositions"])
-        self.coordinators = set(rules["coordinators"])
-        self.clause_openers = set(rules["clause_openers"])
-        self.idiom_nouns = {w.lower() for w in rules["idiom_nouns"]}
-        self.name_only_roles = set(rules["name_only_roles"])
-        self.attribute_cues = {kind: {str(w).lower() for w in words} for kind, words in rules["attribute_cues"].items()}
-        self.roles = {t: set(spec["roles"]) for t, spec in load_ontology().event_types.items()}
+    """Events from the trigger lexicon and German surface cues; the settings are ``RulesSettings``."""
+
+    def __init__(self, **settings):
+        self.settings = checked(RulesSettings, settings)
+        folder = Path(self.settings.resources) if self.settings.resources else RESOURCES
+        self.window = self.settings.window
+        self.lexicon = trigger_lexicon(folder)
+        self.words = word_lists(folder)
+        self.roles = load_ontology().role_sets
 
     # --- documents ---------------------------------------------------------------
 
@@ -141,7 +123,7 @@ class RulesExtractor(Extractor):
         """Tokens, lexicon triggers and phrases of the sentence ``text[start:end]``."""
         end = len(text) if end is None else end
         tokens = [Token(m.group(), start + m.start(), start + m.end()) for m in _TOKEN.finditer(text[start:end])]
-        triggers = self.lexicon.find(tokens)
+        triggers = find_triggers(self.lexicon, tokens)
         return Reading(tokens, triggers, self._phrases(tokens, {t.index for t in triggers}, text))
 
     def grammatical_arguments(self, reading: Reading, start: int, event_type: str, lemma: str) -> list[Argument]:
@@ -153,7 +135,7 @@ class RulesExtractor(Extractor):
         trigger, tokens = Trigger(index, event_type, lemma, True), reading.tokens
         left, clause = self._clause_phrases(tokens, reading.phrases, index)
         bare = [p for p in clause if p.entity_type != "TIME" and self._preposition(tokens, p, index) is None]
-        found = self._grammatical_roles(trigger, tokens, bare, self.functions.get(event_type, {}),
+        found = self._grammatical_roles(trigger, tokens, bare, self.words.functions.get(event_type, {}),
                                         self.roles[event_type], left)
         return [Argument(role, phrase.span, phrase.entity_type) for role, phrase in found]
 
@@ -162,7 +144,7 @@ class RulesExtractor(Extractor):
         specific, and past: news mostly reports what has happened)."""
         left, right = self._clause(tokens, trigger.index)
         words = {t.lower for t in tokens[left:right + 1]}
-        cues = self.attribute_cues
+        cues = self.words.attribute_cues
         future = bool(words & cues["future"]) and not words & {"wurde", "wurden", "worden"}
         return {"polarity": "negative" if words & cues["negation"] else "positive",
                 "modality": "other" if future or words & cues["irrealis"] else "asserted",
@@ -174,7 +156,7 @@ class RulesExtractor(Extractor):
 
     def _nominal(self, tokens: list[Token], i: int, triggers: set[int]) -> bool:
         token = tokens[i]
-        if i in triggers or token.lower in self.function_words or token.lower in self.pronouns:
+        if i in triggers or token.lower in self.words.function_words or token.lower in self.words.pronouns:
             return False
         if token.text[:1].isdigit():
             return True
@@ -183,7 +165,7 @@ class RulesExtractor(Extractor):
     def _phrases(self, tokens: list[Token], triggers: set[int], text: str) -> list[Phrase]:
         phrases, i = [], 0
         while i < len(tokens):
-            if tokens[i].lower in self.pronouns and i not in triggers:
+            if tokens[i].lower in self.words.pronouns and i not in triggers:
                 phrases.append(Phrase(i, i, _span(text, tokens[i], tokens[i]), "PER", i))
                 i += 1
                 continue
@@ -210,18 +192,19 @@ class RulesExtractor(Extractor):
 
     def _modifier(self, token: Token) -> bool:
         """An article, determiner or lower-case adjective: what stands before a common noun."""
-        return token.lower in self.determiners or (token.text[:1].islower() and token.lower not in
-                                                   self.prepositions and token.lower not in self.time_prepositions)
+        word = token.lower
+        return word in self.words.determiners or (token.text[:1].islower() and word not in self.words.prepositions
+                                                  and word not in self.words.time_prepositions)
 
     def _is_title(self, word: str) -> bool:
-        return is_title(word, self.titles, self.class_nouns)
+        return is_title(word, self.words.titles, self.words.class_nouns)
 
     def _entity_type(self, tokens: list[Token], start: int, first: int, last: int, titled: bool) -> str:
         words = [t.lower for t in tokens[first:last + 1]]
-        if any(w in self.money_words for w in words) and any(w[:1].isdigit() or w in {"jeder", "jeden"} for w in
+        if any(w in self.words.money_words for w in words) and any(w[:1].isdigit() or w in {"jeder", "jeden"} for w in
                                                                [t.lower for t in tokens[max(start - 1, 0):last + 1]]):
             return "MONEY"
-        if any(w in self.time_words for w in words) or re.fullmatch(r"(19|20)\d\d", words[0]):
+        if any(w in self.words.time_words for w in words) or re.fullmatch(r"(19|20)\d\d", words[0]):
             return "TIME"
         text = tokens[first].text
         if len(text) > 1 and text.isupper():
@@ -229,7 +212,7 @@ class RulesExtractor(Extractor):
         if titled or last > first:
             return "PER"
         before = tokens[start - 1].lower if start > 0 else ""
-        return "GPE" if before in self.place_prepositions else "OTHER"
+        return "GPE" if before in self.words.place_prepositions else "OTHER"
 
     # --- arguments ---------------------------------------------------------------
 
@@ -237,23 +220,24 @@ class RulesExtractor(Extractor):
         """Token range of the trigger's clause: between punctuation and clause openers."""
         left = index
         while left > 0 and tokens[left - 1].text not in {",", ";", ":", "(", ")"} \
-                and tokens[left - 1].lower not in self.clause_openers:
+                and tokens[left - 1].lower not in self.words.clause_openers:
             left -= 1
         right = index
         while right + 1 < len(tokens) and tokens[right + 1].text not in {",", ";", ":", "(", ")"} \
-                and tokens[right + 1].lower not in self.clause_openers:
+                and tokens[right + 1].lower not in self.words.clause_openers:
             right += 1
         return left, right
 
     def _preposition(self, tokens: list[Token], phrase: Phrase, trigger: int) -> str | None:
         """The preposition governing a phrase: the last word before it, over articles and adjectives."""
         j = phrase.run_first - 1
-        while j >= 0 and j != trigger and tokens[j].lower not in self.pronouns \
-                and (tokens[j].lower in self.function_words or tokens[j].text[:1].islower()) \
-                and tokens[j].lower not in self.prepositions and tokens[j].lower not in self.time_prepositions \
-                and tokens[j].lower not in self.coordinators and tokens[j].text not in _BOUNDARY:
+        while j >= 0 and j != trigger and tokens[j].lower not in self.words.pronouns \
+                and (tokens[j].lower in self.words.function_words or tokens[j].text[:1].islower()) \
+                and tokens[j].lower not in self.words.prepositions \
+                and tokens[j].lower not in self.words.time_prepositions \
+                and tokens[j].lower not in self.words.coordinators and tokens[j].text not in _BOUNDARY:
             j -= 1
-        if j >= 0 and (tokens[j].lower in self.prepositions or tokens[j].lower in self.time_prepositions):
+        if j >= 0 and (tokens[j].lower in self.words.prepositions or tokens[j].lower in self.words.time_prepositions):
             return tokens[j].lower
         return None
 
@@ -264,7 +248,7 @@ class RulesExtractor(Extractor):
 
     def _arguments(self, trigger: Trigger, tokens: list[Token], phrases: list[Phrase]) -> list[Argument]:
         left, clause = self._clause_phrases(tokens, phrases, trigger.index)
-        roles, functions = self.roles[trigger.type], self.functions.get(trigger.type, {})
+        roles, functions = self.roles[trigger.type], self.words.functions.get(trigger.type, {})
         found: list[tuple[str, Phrase]] = []
         bare = []
         for phrase in clause:
@@ -278,12 +262,12 @@ class RulesExtractor(Extractor):
                 bare.append(phrase)
             elif genitive or (not trigger.verb and phrase.first < trigger.index):
                 continue        # a genitive attribute, or a phrase before a noun trigger
-            elif tokens[phrase.first].lower not in self.idiom_nouns and (
-                    preposition not in self.content_prepositions.get(trigger.lemma, ())):
-                by_type = self.prepositions.get(preposition, {})
+            elif tokens[phrase.first].lower not in self.words.idiom_nouns and (
+                    preposition not in self.words.content_prepositions.get(trigger.lemma, ())):
+                by_type = self.words.prepositions.get(preposition, {})
                 role = by_type.get(trigger.type) or by_type.get("*")
                 named = phrase.run_first == 0 or not self._modifier(tokens[phrase.run_first - 1])
-                if role in roles and (named or role not in self.name_only_roles):
+                if role in roles and (named or role not in self.words.name_only_roles):
                     found.append((role, phrase))
         found += self._grammatical_roles(trigger, tokens, bare, functions, roles, left)
         arguments, seen = [], set()
@@ -323,11 +307,11 @@ class RulesExtractor(Extractor):
             subject, rest = (before[0], before[1:] + after) if before else (None, after)
         result = []
         subject_role = functions.get("object") if passive else (
-            functions.get("intransitive_subject") if trigger.lemma in self.intransitive else None
+            functions.get("intransitive_subject") if trigger.lemma in self.words.intransitive_lemmas else None
         ) or functions.get("subject")
         if subject is not None and subject_role in roles:
             result.append((subject_role, subject))
-        if rest and not passive and object_role in roles and trigger.lemma not in self.intransitive:
+        if rest and not passive and object_role in roles and trigger.lemma not in self.words.intransitive_lemmas:
             result.append((object_role, rest[0]))
         return result
 
@@ -341,9 +325,9 @@ class RulesExtractor(Extractor):
             current = phrase
             while True:
                 j = current.last + 1
-                if j < len(tokens) and tokens[j].lower in self.coordinators | {","}:
+                if j < len(tokens) and tokens[j].lower in self.words.coordinators | {","}:
                     k = j + 1
-                    while k < len(tokens) and tokens[k].lower in self.function_words:
+                    while k < len(tokens) and tokens[k].lower in self.words.function_words:
                         k += 1
                     nxt = by_first.get(k)
                     if nxt is not None and nxt.entity_type == phrase.entity_type:
