@@ -15,15 +15,16 @@ PACKAGE = PROJECT_ROOT / "bench"
 ALLOWED = {
     "paths": {"errors"},
     "errors": set(),
+    "plugins": {"paths", "errors"},
     "schema": {"paths"},
     "scoring": {"schema"},
     "corpus": {"paths", "errors", "schema"},
     "align": {"schema"},
     "extractors": {"paths", "errors", "schema", "align"},
     "results": {"paths", "errors", "schema", "corpus"},
-    "harness": {"paths", "errors", "schema", "corpus", "align", "scoring", "extractors", "results"},
+    "harness": {"paths", "errors", "plugins", "schema", "corpus", "align", "scoring", "extractors", "results"},
     "reports": {"paths", "errors", "schema", "corpus", "scoring", "results"},
-    "contrib": {"paths", "errors", "schema", "corpus", "scoring", "extractors"},
+    "contrib": {"paths", "errors", "plugins", "schema", "corpus", "scoring", "extractors"},
     "__main__": {"paths", "errors", "schema", "corpus", "harness", "results", "reports", "contrib"},
 }
 

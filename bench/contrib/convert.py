@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 from bench.contrib import brat, inception
 from bench.errors import DataError
 from bench.corpus import mention_to_json, parse_annotation, read_annotations
+from bench.plugins import build_plugin, plugin_names
 from bench.schema import Document, EventMention, load_ontology
 
 log = logging.getLogger(__name__)
@@ -80,12 +80,26 @@ def _read_cas(path: Path, document: Document) -> tuple[list[EventMention], list[
     return inception.read_document(path, document), []
 
 
-CONVERSIONS: dict[str, Callable[[Path, Path, dict[str, Document]], list[Path]]] = {
-    "to-brat": partial(_export, config=brat.write_config, write=brat.write_document),
-    "from-brat": partial(_import, pattern="*.ann", read=brat.read_ann),
-    "to-inception": partial(_export, config=inception.write_type_system, write=inception.write_document),
-    "from-inception": partial(_import, pattern="*.json", read=_read_cas),
-}
+# --- the conversions: configs/convert/<kind>.yaml names each with _target_ ----------
+
+def to_brat(src: Path, out: Path, documents: dict[str, Document]) -> list[Path]:
+    return _export(src, out, documents, brat.write_config, brat.write_document)
+
+
+def from_brat(src: Path, out: Path, documents: dict[str, Document]) -> list[Path]:
+    return _import(src, out, documents, "*.ann", brat.read_ann)
+
+
+def to_inception(src: Path, out: Path, documents: dict[str, Document]) -> list[Path]:
+    return _export(src, out, documents, inception.write_type_system, inception.write_document)
+
+
+def from_inception(src: Path, out: Path, documents: dict[str, Document]) -> list[Path]:
+    return _import(src, out, documents, "*.json", _read_cas)
+
+
+#: the kinds of conversion: the files of configs/convert/
+CONVERSIONS = plugin_names("convert")
 
 
 def convert(kind: str, src: Path, out: Path, documents: dict[str, Document], overwrite: bool = False) -> list[Path]:
@@ -97,4 +111,4 @@ def convert(kind: str, src: Path, out: Path, documents: dict[str, Document], ove
         raise DataError([f"{src}: not a folder"])
     if not overwrite and Path(out).is_dir() and any(Path(out).iterdir()):
         raise DataError([f"{out}: exists and is not empty; not overwritten (add --force to write into it)"])
-    return CONVERSIONS[kind](Path(src), Path(out), documents)
+    return build_plugin("convert", kind)(Path(src), Path(out), documents)

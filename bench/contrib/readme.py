@@ -17,7 +17,7 @@ import pandas as pd
 
 from bench.contrib.agreement import krippendorff_alpha, load_annotation_sets, pairwise
 from bench.corpus import Split, load_documents, read_annotations, shipped_splits
-from bench.extractors.clusterers import CLUSTERERS
+from bench.plugins import build_plugin
 from bench.scoring.coref import coreference_scores
 from bench.schema import PROJECT_ROOT, load_ontology
 
@@ -94,8 +94,8 @@ def coref_section() -> str:
     mentions = [replace(m, cluster=None, arguments=tuple(replace(a, entity_id=None) for a in m.arguments))
                 for m in gold]
     rows = []
-    for name, clusterer in CLUSTERERS.items():
-        scores = coreference_scores(gold, clusterer(mentions), documents)
+    for name in ("singleton", "lemma", "arguments"):
+        scores = coreference_scores(gold, build_plugin("clusterer", name)(mentions), documents)
         rows.append({"baseline (on gold mentions)": name,
                      **{setting: 100 * value["conll_f1"] for setting, value in scores.items()}})
     return ("CoNLL F1 (%) of the baselines given the gold triggers and arguments (argument entity ids "
