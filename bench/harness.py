@@ -16,8 +16,8 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ValidationError
 
 from bench.align import align
-from bench.corpus import (data_fingerprint, load_data, load_documents, other_splits, read_annotations, split_list,
-                          split_of_documents)
+from bench.corpus import (data_fingerprint, iter_sorted, load_data, load_documents, other_splits, read_annotations,
+                          split_list, split_of_documents)
 from bench.errors import DataError, ExtractorError
 from bench.extractors.base import Extractor
 from bench.paths import project_path
@@ -95,7 +95,7 @@ def score_predictions(predictions: Sequence[EventMention], documents: dict[str, 
                     modes=list(scoring_cfg.modes), bootstrap_samples=scoring_cfg.bootstrap_samples,
                     seed=scoring_cfg.seed, confidence=scoring_cfg.confidence)
     scored_docs = {doc_id: documents[doc_id] for doc_id in gold}
-    gold_mentions = [m for doc_id in sorted(gold) for m in gold[doc_id]]
+    gold_mentions = list(iter_sorted(gold))
     predicted = [m for m in aligned if m.doc_id in gold]
     scores = score(gold_mentions, predicted, scored_docs, **settings)
     if scoring_cfg.coref:

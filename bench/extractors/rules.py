@@ -288,30 +288,22 @@ class RulesExtractor(Extractor):
             after = [p for p in bare if p.first > trigger.index and p.first - trigger.index <= 3]
             role = functions.get("object") or functions.get("subject")
             return [(role, after[0])] if after and role in roles else []
-        word = tokens[trigger.index].lower
+        participle = bool(_PARTICIPLE.match(tokens[trigger.index].lower))
         after = [p for p in bare if p.first > trigger.index]
         object_role = functions.get("object")
-        if after and after[0].run_first == trigger.index + 1 and _PARTICIPLE.match(word):
+        if after and after[0].run_first == trigger.index + 1 and participle:
             # an attributive participle: "die gelieferten Waffen" -> the noun is its object
             return [(object_role, after[0])] if object_role in roles else []
         before = [p for p in bare if p.last < trigger.index]
-        clause_words = {t.lower for t in tokens[clause_start:trigger.index + 4]}
-        passive = bool(clause_words & _WERDEN) and bool(_PARTICIPLE.match(word))
-        if _PARTICIPLE.match(word) and not before:
+        if participle and not before:
             return []                                 # verb-final participle, subject outside the clause
-        if before and before[0].first - clause_start <= 1 and trigger.index - before[0].last <= 1:
-            subject, rest = before[0], after          # subject first, verb second
-        elif not before and after:
-            subject, rest = after[0], after[1:]       # something else fronted: subject after the verb
-        else:
-            subject, rest = (before[0], before[1:] + after) if before else (None, after)
-        result = []
+        passive = participle and bool({t.lower for t in tokens[clause_start:trigger.index + 4]} & _WERDEN)
+        subject, rest = _subject_and_rest(before, after, trigger.index, clause_start)
+        intransitive = trigger.lemma in self.words.intransitive_lemmas
         subject_role = functions.get("object") if passive else (
-            functions.get("intransitive_subject") if trigger.lemma in self.words.intransitive_lemmas else None
-        ) or functions.get("subject")
-        if subject is not None and subject_role in roles:
-            result.append((subject_role, subject))
-        if rest and not passive and object_role in roles and trigger.lemma not in self.words.intransitive_lemmas:
+            functions.get("intransitive_subject") if intransitive else None) or functions.get("subject")
+        result = [(subject_role, subject)] if subject is not None and subject_role in roles else []
+        if rest and not passive and object_role in roles and not intransitive:
             result.append((object_role, rest[0]))
         return result
 
@@ -336,3 +328,14 @@ class RulesExtractor(Extractor):
                         continue
                 break
         return result
+
+
+def _subject_and_rest(before: list[Phrase], after: list[Phrase], verb: int,
+                      clause_start: int) -> tuple[Phrase | None, list[Phrase]]:
+    """The subject of a verb by word order among the bare phrases before and after it, and the phrases
+    left for its object."""
+    if before and before[0].first - clause_start <= 1 and verb - before[0].last <= 1:
+        return before[0], after          # subject first, verb second
+    if not before and after:
+        return after[0], after[1:]       # something else fronted: subject after the verb
+    return (before[0], before[1:] + after) if before else (None, after)
