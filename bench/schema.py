@@ -38,6 +38,8 @@ class Span:
 
 @dataclass(frozen=True)
 class Argument:
+    """A role of an event filled by a span; ``entity_id`` names the entity across its mentions."""
+
     role: str
     span: Span
     entity_type: str | None = None
@@ -46,6 +48,9 @@ class Argument:
 
 @dataclass(frozen=True)
 class EventMention:
+    """One event in a document: its type, trigger and arguments; ``cluster`` groups the mentions of one
+    event (event coreference), ``attributes`` (polarity, modality, ...) leave ``==`` out."""
+
     doc_id: str
     type: str
     trigger: Span

@@ -40,6 +40,8 @@ class Fillers:
         self.introduces_name = lru_cache(maxsize=None)(lambda word: is_title(word, words.titles, words.class_nouns))
 
     def entity_type(self, head, preposition: str | None) -> str:
+        """The entity type of a filler by its head word: a pronoun a person, then a time, an amount of money,
+        a title (a person), the recogniser's label, else a name after a place preposition a GPE."""
         if head.pos_ == "PRON" or is_possessive(head):
             return "PER"
         if self.is_time(head) or head.lower_ in self.words.time_span_nouns and any(

@@ -182,26 +182,18 @@ class Tree:
         (Bundeskanzlerin Anna Berger), widened to the named entity that holds it, whatever the parse
         (the recogniser knows a surname the tagger took for a noun: Temir Ussubalijew), without the
         titles before it (Papst Leo) and up to any verb or punctuation the recogniser ran into."""
-        def part(t) -> bool:
-            return is_name(t) and t.pos_ != "ADJ" and not is_initial_adjective(t) and not self.introduces_name(t) and (
-                token.is_ancestor(t) or (t.head == token.head and self.introduces_name(token.head)) or (
-                    token.head == t and self.fn(token) == NAME))
-        doc, first, last = token.doc, token.i, token.i
-        while first > 0 and part(doc[first - 1]):
-            first -= 1
-        while last + 1 < len(doc) and part(doc[last + 1]):
-            last += 1
-        entity = next((e for e in doc.ents if e.start <= token.i < e.end), None)
-        if entity is not None:
-            def inside(t) -> bool:
-                # a person's surname may be tagged a noun; in other names a noun is where the name ended
-                return entity.start <= t.i < entity.end and t.pos_ not in VERBAL and not t.is_punct and not (
-                    is_initial_adjective(t)) and (t.pos_ != "NOUN" or entity.label_ in PERSON_LABELS)
-            while first > 0 and inside(doc[first - 1]) and not self.introduces_name(doc[first - 1]):
-                first -= 1
-            while last + 1 < len(doc) and inside(doc[last + 1]):
-                last += 1
-        return first, last
+        first, last = widened(token.doc, token.i, token.i, lambda t: self._name_part(token, t))
+        entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if entity is None:
+            return first, last
+        return widened(token.doc, first, last, lambda t: _in_entity(entity, t) and not self.introduces_name(t),
+                       lambda t: _in_entity(entity, t))
+
+    def _name_part(self, name, t) -> bool:
+        """Whether ``t`` is a further word of the name ``name`` by the parse."""
+        return is_name(t) and t.pos_ != "ADJ" and not is_initial_adjective(t) and not self.introduces_name(t) and (
+            name.is_ancestor(t) or (t.head == name.head and self.introduces_name(name.head)) or (
+                name.head == t and self.fn(name) == NAME))
 
     def listed(self, token) -> list:
         """The names listed after a name within its phrase, whatever labels the parser gave them
@@ -222,27 +214,44 @@ class Tree:
         relative clause) and without prepositions and punctuation at the edges; ``minimal`` also leaves out
         articles and the prepositional phrases that ``keep`` refuses (Mai für die Ukraine), and stops at
         punctuation (20. Jänner, acht Milliarden Dollar)."""
-        def dropped(child) -> bool:
-            preposition, noun = self.phrase(child)
-            return minimal and preposition is not None and noun is not None and noun.pos_ in NOUNS and not keep(
-                preposition, noun)
-        left_out = {t.i for c in token.children for t in c.subtree
-                    if self.fn(c) in (CONJUNCT, COORDINATOR) or c == trigger or c.is_ancestor(trigger)
-                    or any(self.fn(g) == COORDINATOR and g.i < c.i for g in c.children) or dropped(c)}
+        left_out = {t.i for c in token.children if self._left_out(c, trigger, minimal, keep) for t in c.subtree}
         kept = {t.i for t in token.subtree if not minimal or not t.is_punct} - left_out
-        first = last = token.i
-        while first - 1 in kept:
-            first -= 1
-        while last + 1 in kept:
-            last += 1
+        first, last = widened(token.doc, token.i, token.i, lambda t: t.i in kept)
         doc = token.doc
-
-        def edge(t) -> bool:
-            return t.is_punct or t.pos_ == "ADP" or self.fn(t) == CASE or (
-                minimal and "Art" in t.morph.get("PronType"))
-
-        while first < token.i and edge(doc[first]):
+        while first < token.i and self._edge(doc[first], minimal):
             first += 1
-        while last > token.i and edge(doc[last]):
+        while last > token.i and self._edge(doc[last], minimal):
             last -= 1
         return first, last
+
+    def _left_out(self, child, trigger, minimal: bool, keep) -> bool:
+        """Whether a dependent of a filler is left out of its span (see ``phrase_extent``)."""
+        if self.fn(child) in (CONJUNCT, COORDINATOR) or child == trigger or child.is_ancestor(trigger) or any(
+                self.fn(g) == COORDINATOR and g.i < child.i for g in child.children):
+            return True
+        preposition, noun = self.phrase(child)
+        return minimal and preposition is not None and noun is not None and noun.pos_ in NOUNS and not keep(
+            preposition, noun)
+
+    def _edge(self, token, minimal: bool) -> bool:
+        """What a span does not start or end with: punctuation, a preposition (and, minimal, an article)."""
+        return token.is_punct or token.pos_ == "ADP" or self.fn(token) == CASE or (
+            minimal and "Art" in token.morph.get("PronType"))
+
+
+def widened(doc, first: int, last: int, fits_left, fits_right=None) -> tuple[int, int]:
+    """Tokens ``first`` to ``last`` widened over the neighbours that fit (``fits_right``: on the right,
+    if it differs)."""
+    fits_right = fits_right or fits_left
+    while first > 0 and fits_left(doc[first - 1]):
+        first -= 1
+    while last + 1 < len(doc) and fits_right(doc[last + 1]):
+        last += 1
+    return first, last
+
+
+def _in_entity(entity, t) -> bool:
+    """Whether ``t`` belongs to a recognised entity's name: a person's surname may be tagged a noun; in
+    other names a noun is where the name ended."""
+    return entity.start <= t.i < entity.end and t.pos_ not in VERBAL and not t.is_punct and not (
+        is_initial_adjective(t)) and (t.pos_ != "NOUN" or entity.label_ in PERSON_LABELS)
