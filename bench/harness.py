@@ -8,7 +8,7 @@ import json
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,12 +16,12 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ValidationError
 
 from bench.align import align
-from bench.corpus import (data_fingerprint, load_data, load_documents, other_splits, read_annotations, split_list,
-                          split_of_documents)
+from bench.corpus import (data_fingerprint, iter_sorted, load_data, load_documents, other_splits, read_annotations,
+                          split_list, split_of_documents)
 from bench.errors import DataError, ExtractorError
 from bench.extractors.base import Extractor
-from bench.extractors.clusterers import CLUSTERERS
 from bench.paths import project_path
+from bench.plugins import build_plugin
 from bench.progress import progress
 from bench.results import (check_name, headline_text, publish, result_table, staged_result,
                            without_environment)
@@ -83,22 +83,21 @@ def checked_scoring(scoring_cfg) -> DictConfig:
 
 
 def score_predictions(predictions: Sequence[EventMention], documents: dict[str, Document],
-                      gold: dict[str, list[EventMention]], scoring_cfg, clusterer: str | None = None,
+                      gold: dict[str, list[EventMention]], scoring_cfg, clusterer: str | Mapping | None = None,
                       split_of: dict[str, str] | None = None) -> tuple[list[EventMention], dict]:
-    """Align, cluster if asked, then score on the documents that have gold; the scores say which
-    documents were left out. With ``split_of`` (document -> split), each split is scored on its
-    own as well (``scores["splits"]``)."""
+    """Align, cluster if asked (``clusterer``: a config of ``configs/clusterer/`` or its name), then score
+    on the documents that have gold; the scores say which documents were left out. With ``split_of``
+    (document -> split), each split is scored on its own as well (``scores["splits"]``)."""
     scoring_cfg = checked_scoring(scoring_cfg)
-    if clusterer and clusterer not in CLUSTERERS:
-        raise DataError([f"clusterer must be one of {', '.join(CLUSTERERS)}, got {clusterer!r}"])
+    cluster = build_plugin("clusterer", clusterer) if clusterer else None
     aligned, report = align(predictions, documents)
-    if clusterer:
-        aligned = CLUSTERERS[clusterer](aligned)
+    if cluster:
+        aligned = cluster(aligned)
     settings = dict(exclude_roles=list(scoring_cfg.exclude_roles), levels=list(scoring_cfg.levels),
                     modes=list(scoring_cfg.modes), bootstrap_samples=scoring_cfg.bootstrap_samples,
                     seed=scoring_cfg.seed, confidence=scoring_cfg.confidence)
     scored_docs = {doc_id: documents[doc_id] for doc_id in gold}
-    gold_mentions = [m for doc_id in sorted(gold) for m in gold[doc_id]]
+    gold_mentions = list(iter_sorted(gold))
     predicted = [m for m in aligned if m.doc_id in gold]
     scores = score(gold_mentions, predicted, scored_docs, **settings)
     if scoring_cfg.coref:

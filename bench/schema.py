@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -38,6 +38,8 @@ class Span:
 
 @dataclass(frozen=True)
 class Argument:
+    """A role of an event filled by a span; ``entity_id`` names the entity across its mentions."""
+
     role: str
     span: Span
     entity_type: str | None = None
@@ -46,6 +48,9 @@ class Argument:
 
 @dataclass(frozen=True)
 class EventMention:
+    """One event in a document: its type, trigger and arguments; ``cluster`` groups the mentions of one
+    event (event coreference), ``attributes`` (polarity, modality, ...) leave ``==`` out."""
+
     doc_id: str
     type: str
     trigger: Span
@@ -86,6 +91,11 @@ class Ontology:
 
     def roles(self, event_type: str) -> list[str]:
         return self.event_types[event_type]["roles"]
+
+    @cached_property
+    def role_sets(self) -> dict[str, frozenset[str]]:
+        """The roles of each event type, for lookups."""
+        return {event_type: frozenset(spec["roles"]) for event_type, spec in self.event_types.items()}
 
     @classmethod
     def from_file(cls, path: Path) -> Ontology:

@@ -235,5 +235,5 @@ def test_cas_problems_name_the_file(tmp_path, edit, message):
 
 
 def test_unknown_conversion_is_refused(tmp_path):
-    with pytest.raises(DataError, match="unknown conversion 'to-conll': use one of to-brat, from-brat"):
+    with pytest.raises(DataError, match="unknown conversion 'to-conll': use one of from-brat, from-inception, to-brat, to-inception"):
         convert("to-conll", tmp_path, tmp_path / "out", DOCS)

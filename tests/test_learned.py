@@ -350,14 +350,6 @@ def test_an_unfitted_extractor_and_one_fitted_without_events_are_handled(model):
     assert extractor.extract(make_document("x", "Die Armee beschoss die Stadt.")) == []
 
 
-@pytest.mark.parametrize("bad", [{"window": -1}, {"n_features": 0}, {"random_state": "0"},
-                                 {"trigger": {"C": 0}}, {"argument": {"max_iter": 0}},
-                                 {"trigger": {"class_weight": "often"}}, {"argument": {"penalty": "l1"}}])
-def test_bad_parameters_are_clear_errors(bad):
-    with pytest.raises(ExtractorError, match="extractor\\."):
-        SklearnExtractor(model="unused", **bad)
-
-
 def test_the_config_builds_the_extractor(model):
     with initialize_config_dir(config_dir=str(PROJECT_ROOT / "configs"), version_base="1.3"):
         cfg = compose(config_name="config", overrides=["extractor=sklearn", f"extractor.model={model}",

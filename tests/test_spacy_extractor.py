@@ -17,9 +17,11 @@ from hydra.utils import instantiate
 from spacy.tokens import Doc
 
 from bench.errors import ExtractorError
-from bench.extractors.lexicon import TriggerLexicon, is_title
+from bench.extractors.fillers import is_title
+from bench.extractors.lexicon import TriggerLexicon
+from bench.extractors.parse import FUNCTIONS, LABELS, detect_scheme
 from bench.extractors.rules import RulesExtractor
-from bench.extractors.spacy_extractor import FUNCTIONS, LABELS, SpacyExtractor, detect_scheme
+from bench.extractors.spacy_extractor import SpacyExtractor
 from bench.schema import PROJECT_ROOT, load_ontology
 
 STAND_IN = PROJECT_ROOT.parent / "shared" / "models" / "de_ud_sm"
@@ -141,17 +143,11 @@ def test_a_missing_model_is_a_clear_error_with_install_advice():
         SpacyExtractor(model="no/such/folder").extract(make_document("x", "Russland griff an."))
 
 
-@pytest.mark.parametrize("bad", [{"batch_size": 0}, {"n_process": "2"}, {"label_scheme": "stanford"}, {"model": ""}])
-def test_bad_parameters_are_clear_errors(bad):
-    with pytest.raises(ExtractorError, match="extractor\\."):
-        SpacyExtractor(**bad)
-
-
 def test_the_config_builds_the_extractor(model):
     with initialize_config_dir(config_dir=str(PROJECT_ROOT / "configs"), version_base="1.3"):
         cfg = compose(config_name="config", overrides=["extractor=spacy", f"extractor.model={model}"])
     built = instantiate(cfg.extractor)
-    assert isinstance(built, SpacyExtractor) and built.model == model and built.full_extent is False
+    assert isinstance(built, SpacyExtractor) and built.model == model and built.settings.full_extent is False
 
 
 # --- readings that survive a weak parser (real pipeline) -----------------------------

@@ -20,13 +20,13 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 from bench.contrib import brat, inception
 from bench.contrib.foreign import Imported, Mapping
 from bench.errors import DataError
 from bench.corpus import mention_to_json, parse_annotation, read_annotations
+from bench.plugins import build_plugin, plugin_names
 from bench.schema import Document, EventMention, load_ontology
 
 log = logging.getLogger(__name__)
@@ -92,12 +92,27 @@ def _read_brat(path: Path, documents: dict[str, Document], mapping: Mapping) -> 
     return document, brat.read_ann(path, document, mapping)
 
 
-CONVERSIONS: dict[str, Callable[[Path, Path, dict[str, Document]], list[Path]]] = {
-    "to-brat": partial(_export, config=brat.write_config, write=brat.write_document),
-    "from-brat": partial(_import, patterns=("*.ann",), read=_read_brat),
-    "to-inception": partial(_export, config=inception.write_type_system, write=inception.write_document),
-    "from-inception": partial(_import, patterns=("*.json", "*.xmi"), read=inception.read_document),
-}
+# --- the conversions: configs/convert/<kind>.yaml names each with _target_ ----------
+
+def to_brat(src: Path, out: Path, documents: dict[str, Document], mapping: Mapping | None = None) -> list[Path]:
+    return _export(src, out, documents, brat.write_config, brat.write_document)
+
+
+def from_brat(src: Path, out: Path, documents: dict[str, Document], mapping: Mapping | None = None) -> list[Path]:
+    return _import(src, out, documents, ("*.ann",), _read_brat, mapping)
+
+
+def to_inception(src: Path, out: Path, documents: dict[str, Document], mapping: Mapping | None = None) -> list[Path]:
+    return _export(src, out, documents, inception.write_type_system, inception.write_document)
+
+
+def from_inception(src: Path, out: Path, documents: dict[str, Document],
+                   mapping: Mapping | None = None) -> list[Path]:
+    return _import(src, out, documents, ("*.json", "*.xmi"), inception.read_document, mapping)
+
+
+#: the kinds of conversion: the files of configs/convert/
+CONVERSIONS = plugin_names("convert")
 
 
 def convert(kind: str, src: Path, out: Path, documents: dict[str, Document], overwrite: bool = False,
@@ -111,8 +126,7 @@ def convert(kind: str, src: Path, out: Path, documents: dict[str, Document], ove
         raise DataError([f"{src}: not a folder"])
     if not overwrite and Path(out).is_dir() and any(Path(out).iterdir()):
         raise DataError([f"{out}: exists and is not empty; not overwritten (add --force to write into it)"])
-    if mapping is None:
-        return CONVERSIONS[kind](Path(src), Path(out), documents)
-    if not kind.startswith("from-"):
+    if mapping is not None and not kind.startswith("from-"):
         raise DataError([f"--mapping: only imports (from-*) read a mapping file, not {kind}"])
-    return CONVERSIONS[kind](Path(src), Path(out), documents, mapping=Mapping.from_file(Path(mapping)))
+    return build_plugin("convert", kind)(Path(src), Path(out), documents,
+                                         mapping=Mapping.from_file(Path(mapping)) if mapping else None)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from bench.contrib.agreement import krippendorff_alpha, load_annotation_sets, pairwise
-from bench.corpus import Split, load_documents, read_annotations, shipped_splits
-from bench.extractors.clusterers import CLUSTERERS
+from bench.corpus import Split, iter_sorted, load_documents, read_annotations, shipped_splits
+from bench.plugins import build_plugin
 from bench.scoring.coref import coreference_scores
 from bench.schema import PROJECT_ROOT, load_ontology
 
@@ -44,7 +44,7 @@ def gold_section() -> str:
     sizes, types, roles = [], {}, {}
     for split in shipped_splits().values():
         documents, gold = _split_gold(split)
-        mentions = [m for d in sorted(gold) for m in gold[d]]
+        mentions = list(iter_sorted(gold))
         passes = len([p for p in split.passes_dir.iterdir() if p.is_dir()]) if split.passes_dir else 1
         sizes.append({"split": f"`{split.name}`", "role": split.role, "documents": len(documents),
                       "characters": sum(len(d.text) for d in documents.values()),
@@ -94,8 +94,8 @@ def coref_section() -> str:
     mentions = [replace(m, cluster=None, arguments=tuple(replace(a, entity_id=None) for a in m.arguments))
                 for m in gold]
     rows = []
-    for name, clusterer in CLUSTERERS.items():
-        scores = coreference_scores(gold, clusterer(mentions), documents)
+    for name in ("singleton", "lemma", "arguments"):
+        scores = coreference_scores(gold, build_plugin("clusterer", name)(mentions), documents)
         rows.append({"baseline (on gold mentions)": name,
                      **{setting: 100 * value["conll_f1"] for setting, value in scores.items()}})
     return ("CoNLL F1 (%) of the baselines given the gold triggers and arguments (argument entity ids "

@@ -5,11 +5,12 @@ from collections import Counter
 
 import pandas as pd
 
+from bench.corpus import iter_sorted
 from bench.schema import Document, EventMention
 
 
 def gold_statistics_markdown(documents: dict[str, Document], gold: dict[str, list[EventMention]]) -> str:
-    mentions = [m for doc_id in sorted(gold) for m in gold[doc_id]]
+    mentions = list(iter_sorted(gold))
     docs = pd.DataFrame([{"document": d, "characters": len(documents[d].text), "sentences": len(documents[d].sentences),
                           "event mentions": len(gold.get(d, [])),
                           "arguments": sum(len(m.arguments) for m in gold.get(d, []))} for d in sorted(documents)])

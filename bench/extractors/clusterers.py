@@ -1,5 +1,7 @@
 """Event coreference baselines: give predicted mentions cluster ids (across documents).
 
+Each is a plug-in of ``configs/clusterer/`` (``clusterer=NAME``):
+
 - ``singleton``: every mention is its own event.
 - ``lemma``: same event type and same trigger lemma (the strong lemma baseline of the
   ECB+ literature, e.g. Upadhyay et al. 2016, Barhom et al. 2019); lemmas come from the
@@ -9,24 +11,17 @@
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
 
-from bench.extractors.lexicon import TriggerLexicon, load_yaml
+from bench.extractors.lexicon import trigger_lexicon
 from bench.schema import EventMention
 
 
-@lru_cache(maxsize=1)
-def _lexicon() -> TriggerLexicon:
-    return TriggerLexicon(load_yaml("triggers.yaml"))
-
-
 def trigger_lemma(text: str) -> str:
-    word = text.lower()
-    if word in _lexicon().forms:
-        return _lexicon().forms[word][1].lower()
-    head = _lexicon().compound_head(word)
+    word, lexicon = text.lower(), trigger_lexicon()
+    if word in lexicon.forms:
+        return lexicon.forms[word].lemma.lower()
+    head = lexicon.compound_head(word)
     return head[1].lower() if head else word
 
 
@@ -56,7 +51,3 @@ def arguments(mentions: list[EventMention]) -> list[EventMention]:
             else:
                 first_with[key] = i
     return [replace(m, cluster=f"args-{root(i)}") for i, m in enumerate(mentions)]
-
-
-CLUSTERERS: dict[str, Callable[[list[EventMention]], list[EventMention]]] = {
-    "singleton": singleton, "lemma": lemma, "arguments": arguments}

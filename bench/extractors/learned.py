@@ -35,24 +35,24 @@ benchmark's documents.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from bench.errors import ExtractorError
 from bench.extractors.base import Extractor
-from bench.extractors.spacy_extractor import VERBAL, SpacyExtractor, _possessive, _span, _Tree
+from bench.extractors.parse import FILLERS, VERBAL, is_possessive, token_span
+from bench.extractors.settings import ClassifierSettings, SklearnSettings, checked
+from bench.extractors.spacy_extractor import SpacyExtractor
+from bench.extractors.tree import Tree
 from bench.schema import Argument, Document, EventMention, load_ontology
 
 OUTSIDE, NO_ROLE = "O", "NONE"
-#: what a candidate's head may be: the fillers of the spaCy extractor (nouns, names, pronouns, numbers)
-CANDIDATE_POS = {"NOUN", "PROPN", "PRON", "NUM", "X"}
 #: upper bounds of the token distance buckets
 DISTANCES = (1, 2, 3, 5, 8, 13)
 #: the argument features that are also conjoined with the event type
 TYPED = ("path", "preposition", "position", "entity_type", "head_lemma", "edge", "same_clause", "voice_path")
-CLASSIFIER_DEFAULTS = {"C": 1.0, "class_weight": None, "max_iter": 1000}
 
 
 @dataclass(frozen=True)
@@ -71,22 +71,16 @@ class SklearnExtractor(Extractor):
 
     trainable = True
 
-    def __init__(self, model: str = "de_core_news_sm", batch_size: int = 256, label_scheme: str = "auto",
-                 window: int = 2, n_features: int | None = None, random_state: int = 0,
-                 trigger: Mapping | None = None, argument: Mapping | None = None):
+    def __init__(self, **settings):
+        self.settings = checked(SklearnSettings, settings)
         # the spaCy extractor loads the pipeline and gives the lexicon lookup, entity types and spans
-        self.spacy = SpacyExtractor(model=model, batch_size=batch_size, label_scheme=label_scheme)
-        if type(window) is not int or window < 0:
-            raise ExtractorError(f"extractor.window must be a whole number >= 0, got {window!r}")
-        if n_features is not None and (type(n_features) is not int or n_features < 1):
-            raise ExtractorError(f"extractor.n_features must be null (no hashing) or a positive whole number, "
-                                 f"got {n_features!r}")
-        if type(random_state) is not int:
-            raise ExtractorError(f"extractor.random_state must be a whole number, got {random_state!r}")
-        self.window, self.n_features, self.random_state = window, n_features, random_state
-        self.trigger_params = classifier_params("trigger", trigger)
-        self.argument_params = classifier_params("argument", argument)
-        self.roles = {t: set(spec["roles"]) for t, spec in load_ontology().event_types.items()}
+        self.spacy = SpacyExtractor(model=self.settings.model, batch_size=self.settings.batch_size,
+                                    label_scheme=self.settings.label_scheme)
+        self.window, self.n_features, self.random_state = (
+            self.settings.window, self.settings.n_features, self.settings.random_state)
+        self.trigger_params = classifier_params(self.settings.trigger)
+        self.argument_params = classifier_params(self.settings.argument)
+        self.roles = load_ontology().role_sets
         self._parses: dict[str, tuple[str, list]] = {}
         self._triggers: LinearModel | None = None
         self._arguments: LinearModel | None = None
@@ -98,20 +92,19 @@ class SklearnExtractor(Extractor):
         """``(spaCy Doc, offset)`` of every sentence of each document; ``keep``: cache them by document."""
         todo = [k for k, d in enumerate(documents) if self._parses.get(d.id, (None,))[0] != d.text]
         fresh: dict[int, list] = {k: [] for k in todo}
-        sentences = ((documents[k].text[s.start:s.end], (k, s.start)) for k in todo for s in documents[k].sentences)
-        for doc, (k, start) in self.spacy.nlp.pipe(sentences, as_tuples=True, batch_size=self.spacy.batch_size):
-            fresh[k].append((doc, start))
+        for i, doc, start in self.spacy.parse([documents[k] for k in todo]):
+            fresh[todo[i]].append((doc, start))
         if keep:
             self._parses.update({documents[k].id: (documents[k].text, fresh[k]) for k in todo})
         return [fresh[k] if k in fresh else self._parses[d.id][1] for k, d in enumerate(documents)]
 
     # --- features -------------------------------------------------------------------
 
-    def token_features(self, tree: _Tree, token) -> dict[str, float]:
+    def token_features(self, tree: Tree, token) -> dict[str, float]:
         """Sparse features of one word for trigger classification."""
         doc, lemma = token.doc, token.lemma_.lower()
         particle = tree.particle(token)
-        in_lexicon = self.spacy._trigger(tree, token)
+        in_lexicon = self.spacy.trigger(tree, token)
         values = {"lemma": lemma, "lower": token.lower_, "pos": token.pos_, "tag": token.tag_, "dep": token.dep_,
                   "head_lemma": token.head.lemma_.lower(), "head_pos": token.head.pos_, "shape": token.shape_,
                   "lexicon": in_lexicon[0] if in_lexicon else "-",
@@ -126,7 +119,7 @@ class SklearnExtractor(Extractor):
         features["bias"] = 1.0
         return features
 
-    def argument_features(self, tree: _Tree, trigger, event_type: str, candidate: Candidate,
+    def argument_features(self, tree: Tree, trigger, event_type: str, candidate: Candidate,
                           triggers: set[int]) -> dict[str, float]:
         """Sparse features of a (trigger, candidate) pair for argument classification."""
         head = candidate.head
@@ -152,19 +145,19 @@ class SklearnExtractor(Extractor):
 
     # --- candidates -----------------------------------------------------------------
 
-    def candidates(self, tree: _Tree, trigger) -> list[Candidate]:
+    def candidates(self, tree: Tree, trigger) -> list[Candidate]:
         """The phrases of the trigger's sentence that may be its arguments, with minimal spans, in order."""
         by_span: dict[tuple[int, int], Candidate] = {}
         for token in trigger.doc:
             if token.i == trigger.i or token.lemma_.lower() == "sich" or "Rel" in token.morph.get("PronType") \
-                    or not (token.pos_ in CANDIDATE_POS or _possessive(token)):
+                    or not (token.pos_ in FILLERS or is_possessive(token)):
                 continue    # a relative pronoun stands for its antecedent, which is a candidate itself
             preposition = candidate_preposition(tree, token)
             name = tree.named(token)
-            entity_type = self.spacy._entity_type(name or token, preposition)
-            readings = [(self.spacy._extent(tree, token, entity_type, trigger), entity_type)]
+            entity_type = self.spacy.fillers.entity_type(name or token, preposition)
+            readings = [(self.spacy.fillers.extent(tree, token, entity_type, trigger), entity_type)]
             if name is not None and name.i != token.i:    # the noun that introduces a name, on its own
-                readings.append(((token.i, token.i), self.spacy._entity_type(token, preposition)))
+                readings.append(((token.i, token.i), self.spacy.fillers.entity_type(token, preposition)))
             for (first, last), entity_type in readings:
                 known = by_span.get((first, last))
                 if first <= trigger.i <= last or (known is not None and depth(known.head) <= depth(token)):
@@ -220,9 +213,9 @@ class SklearnExtractor(Extractor):
             roles = self._arguments.predict(
                 [self.argument_features(tree, doc[i], event_type, c, set(events)) for c in candidates],
                 [allowed] * len(candidates))
-            arguments = tuple(Argument(role, _span(doc, c.first, c.last, offset), c.entity_type)
+            arguments = tuple(Argument(role, token_span(doc, c.first, c.last, offset), c.entity_type)
                               for c, role in zip(candidates, roles) if role != NO_ROLE)
-            mentions.append(EventMention(doc_id, event_type, _span(doc, i, i, offset), arguments))
+            mentions.append(EventMention(doc_id, event_type, token_span(doc, i, i, offset), arguments))
         return mentions
 
     def run_info(self) -> dict:
@@ -272,24 +265,11 @@ class LinearModel:
         return [str(classes[j]) for j in probabilities.argmax(axis=1)]
 
 
-def classifier_params(name: str, given: Mapping | None) -> dict:
-    """The logistic regression settings of one model (C, class_weight, max_iter), checked."""
-    given = dict(given or {})
-    unknown = sorted(set(given) - set(CLASSIFIER_DEFAULTS))
-    if unknown:
-        raise ExtractorError(f"extractor.{name} takes {', '.join(CLASSIFIER_DEFAULTS)}, not {', '.join(unknown)}")
-    params = {**CLASSIFIER_DEFAULTS, **given}
-    weight = params["class_weight"]
-    if isinstance(weight, Mapping):
-        params["class_weight"] = {str(k): float(v) for k, v in weight.items()}
-    elif weight not in (None, "balanced"):
-        raise ExtractorError(f"extractor.{name}.class_weight must be null, balanced or a mapping label: weight, "
-                             f"got {weight!r}")
-    if isinstance(params["C"], bool) or not isinstance(params["C"], (int, float)) or params["C"] <= 0:
-        raise ExtractorError(f"extractor.{name}.C must be a positive number, got {params['C']!r}")
-    if type(params["max_iter"]) is not int or params["max_iter"] < 1:
-        raise ExtractorError(f"extractor.{name}.max_iter must be a positive whole number, got {params['max_iter']!r}")
-    params["C"] = float(params["C"])
+def classifier_params(settings: ClassifierSettings) -> dict:
+    """The keyword arguments of one logistic regression (C, class_weight, max_iter)."""
+    params = asdict(settings)
+    if isinstance(params["class_weight"], Mapping):
+        params["class_weight"] = {str(k): float(v) for k, v in params["class_weight"].items()}
     return params
 
 
@@ -333,7 +313,7 @@ def candidate_roles(candidates: Sequence[Candidate], mention: EventMention, doc,
     return labels
 
 
-def candidate_preposition(tree: _Tree, token) -> str | None:
+def candidate_preposition(tree: Tree, token) -> str | None:
     """The preposition of a noun: its case dependent (UD) or the preposition it hangs on (TIGER)."""
     preposition, _ = tree.phrase(token)
     if preposition is None and token.head.pos_ == "ADP" and token.head.i < token.i:
@@ -354,7 +334,7 @@ def dependency_path(source, target) -> tuple[list[str], list[str]] | None:
     return None
 
 
-def clause(tree: _Tree, token) -> int:
+def clause(tree: Tree, token) -> int:
     """The clause a token belongs to: the top of the verb chain of its nearest verb (-1: none)."""
     for t in [token, *token.ancestors]:
         if t.pos_ in VERBAL:

@@ -1,4 +1,4 @@
-"""The trigger lexicon shared by the rule-based and the spaCy extractor.
+"""The trigger lexicon and the word lists shared by the rule-based and the spaCy extractor.
 
 ``bench/resources/rules/triggers.yaml`` lists, per event type, entries with a
 ``lemma``, its inflected ``forms``, ``compound: true`` when compounds ending in a
@@ -6,11 +6,17 @@ form are triggers too (``Raketenangriff``), and for separable verbs the
 ``particle`` with the ``split_forms`` that occur apart from it (``griff ... an``).
 The rules extractor matches the forms on raw tokens; the spaCy extractor looks
 up the lemmas its pipeline finds and falls back on the forms.
+
+``cues.yaml`` and ``arguments.yaml`` give the word lists and argument tables of both
+(``WordLists``). Each file is read once per folder, whichever extractors use it.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -24,20 +30,18 @@ def load_yaml(name: str, folder: Path = RESOURCES) -> dict:
     return yaml.safe_load((folder / name).read_text(encoding="utf-8"))
 
 
-def is_title(word: str, titles: set[str], class_nouns: set[str] = frozenset()) -> bool:
-    """Whether ``word`` (lower case) is a job title (``cues.yaml``) or a class noun before a name
-    (``arguments.yaml``): its last hyphen part, with or without a plural or case ending, is listed,
-    or ends in a listed title of six letters or more (Vorstandssprecher: Sprecher)."""
-    head = word.split("-")[-1]
-    stems = {head, re.sub(r"(en|n|s|es)$", "", head)}
-    return any(stem in titles or stem in class_nouns or any(stem.endswith(t) for t in titles if len(t) > 5)
-               for stem in stems)
+class Entry(NamedTuple):
+    """What the lexicon says of a trigger word: its event type, its lemma, whether it is a verb."""
+
+    type: str
+    lemma: str
+    verb: bool
 
 
 class TriggerLexicon:
     """Whole-word forms, lemmas, compound heads and separable verbs of the trigger lexicon.
 
-    Keys are lower case. ``forms`` gives ``(event type, lemma, is_verb)``; ``lemmas`` is
+    Keys are lower case. ``forms`` gives an ``Entry``; ``lemmas`` is
     keyed by ``(lemma, is_verb)``, since a noun and a verb may share a lower-case lemma
     (Treffen, treffen). Entries whose lemma carries a note (``übernehmen (Amt)``,
     ``heißen (hieß es)``) or several words are restricted to their listed forms: they are
@@ -46,7 +50,7 @@ class TriggerLexicon:
     """
 
     def __init__(self, entries: dict[str, list[dict]]):
-        self.forms: dict[str, tuple[str, str, bool]] = {}
+        self.forms: dict[str, Entry] = {}
         self.split_forms: dict[str, list[tuple[str, str, str]]] = {}
         self._head_index: dict[str, tuple[str, str]] = {}
         self.not_compounds: set[str] = set()
@@ -57,7 +61,7 @@ class TriggerLexicon:
                 lemma = entry["lemma"]
                 is_verb = lemma[:1].islower()
                 for form in entry["forms"]:
-                    self.forms.setdefault(form.lower(), (event_type, lemma, is_verb))
+                    self.forms.setdefault(form.lower(), Entry(event_type, lemma, is_verb))
                     if entry.get("compound"):
                         self._head_index.setdefault(form.lower(), (event_type, lemma))
                 for form in entry.get("split_forms", []):
@@ -86,3 +90,74 @@ class TriggerLexicon:
     def split_form(self, word: str, particle: str) -> tuple[str, str] | None:
         """``(event type, lemma)`` of a separated verb form whose particle is ``particle``."""
         return next(((t, lemma) for t, lemma, p in self.split_forms.get(word, []) if p == particle), None)
+
+
+@lru_cache(maxsize=None)
+def trigger_lexicon(folder: Path = RESOURCES) -> TriggerLexicon:
+    """The trigger lexicon of ``folder/triggers.yaml``, built once."""
+    return TriggerLexicon(load_yaml("triggers.yaml", folder))
+
+
+def _lower(words) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in words)
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """The word lists of ``cues.yaml`` and the argument tables of ``arguments.yaml``; the lists that
+    words are looked up in are lower case."""
+
+    titles: frozenset[str]
+    time_words: frozenset[str]
+    money_words: frozenset[str]
+    determiners: frozenset[str]
+    #: determiners and the capitalised words that start no name
+    function_words: frozenset[str]
+    pronouns: frozenset[str]
+    class_nouns: frozenset[str]
+    idiom_nouns: frozenset[str]
+    #: the nouns among the time words, as compound heads (not Tag: Bundestag)
+    time_nouns: tuple[str, ...]
+    time_span_nouns: frozenset[str]
+    media_nouns: tuple[str, ...]
+    amount_quantifiers: frozenset[str]
+    #: roles of a grammatical function by event type (subject, object, ...)
+    functions: dict
+    #: roles of a preposition by event type (``*``: any type)
+    prepositions: dict
+    contractions: dict
+    content_prepositions: dict
+    attribute_cues: dict
+    intransitive_lemmas: frozenset[str]
+    time_prepositions: frozenset[str]
+    place_prepositions: frozenset[str]
+    agent_prepositions: frozenset[str]
+    name_only_prepositions: frozenset[str]
+    name_only_roles: frozenset[str]
+    coordinators: frozenset[str]
+    clause_openers: frozenset[str]
+    support_verbs: frozenset[str]
+    #: the heads of a sentence's punishment (Haft, Bewährungsstrafe), as word endings
+    punishments: tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def word_lists(folder: Path = RESOURCES) -> WordLists:
+    """The word lists of ``folder``, read once."""
+    cues, rules = load_yaml("cues.yaml", folder), load_yaml("arguments.yaml", folder)
+    return WordLists(
+        titles=_lower(cues["titles"]), time_words=_lower(cues["time_words"]),
+        money_words=_lower(cues["money_words"]), determiners=_lower(cues["determiners"]),
+        function_words=_lower(cues["determiners"]) | _lower(cues["non_name_capitalized"]),
+        pronouns=_lower(cues["pronouns"]), class_nouns=_lower(rules["class_nouns"]),
+        idiom_nouns=_lower(rules["idiom_nouns"]),
+        time_nouns=tuple(w.lower() for w in cues["time_words"] if w[:1].isupper() and len(w) > 4),
+        time_span_nouns=_lower(rules["time_span_nouns"]), media_nouns=tuple(w.lower() for w in rules["media_nouns"]),
+        amount_quantifiers=_lower(rules["amount_quantifiers"]), functions=rules["functions"],
+        punishments=tuple(w.lower() for w in rules["punishment_nouns"]),
+        prepositions={p.lower(): roles for p, roles in rules["prepositions"].items()},
+        contractions=rules["contractions"], content_prepositions=rules["content_prepositions"],
+        attribute_cues={kind: _lower(words) for kind, words in rules["attribute_cues"].items()},
+        **{key: frozenset(rules[key]) for key in (
+            "intransitive_lemmas", "time_prepositions", "place_prepositions", "agent_prepositions",
+            "name_only_prepositions", "name_only_roles", "coordinators", "clause_openers", "support_verbs")})

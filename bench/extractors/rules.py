@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from bench.errors import ExtractorError
 from bench.extractors.base import Extractor
-from bench.extractors.lexicon import RESOURCES, TriggerLexicon, is_title, load_yaml
+from bench.extractors.fillers import is_title
+from bench.extractors.lexicon import RESOURCES, TriggerLexicon, load_yaml, word_lists
+from bench.extractors.settings import RulesSettings, checked
 from bench.schema import Argument, Document, EventMention, Span, load_ontology
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:[-‐]\w+)+|\d+(?:[.,]\d+)*\.?|\w+(?:[-‐]\w+)*|[^\w\s]")
@@ -133,34 +135,22 @@ class SurfaceLexicon(TriggerLexicon):
         return False
 
 
+@lru_cache(maxsize=None)
+def surface_lexicon(folder: Path = RESOURCES) -> SurfaceLexicon:
+    """The trigger lexicon of ``folder/triggers.yaml`` for raw tokens, built once."""
+    return SurfaceLexicon(load_yaml("triggers.yaml", folder))
+
+
 class RulesExtractor(Extractor):
-    def __init__(self, window: int = 12, resources: str | None = None):
-        if type(window) is not int or window < 1:
-            raise ExtractorError(f"extractor.window must be a positive whole number of tokens, got {window!r}")
-        folder = Path(resources) if resources else RESOURCES
-        self.window = window
-        self.lexicon = SurfaceLexicon(load_yaml("triggers.yaml", folder))
-        cues, rules = load_yaml("cues.yaml", folder), load_yaml("arguments.yaml", folder)
-        self.titles = {w.lower() for w in cues["titles"]}
-        self.time_words = {w.lower() for w in cues["time_words"]}
-        self.determiners = {w.lower() for w in cues["determiners"]}
-        self.function_words = self.determiners | {w.lower() for w in cues["non_name_capitalized"]}
-        self.pronouns = {w.lower() for w in cues["pronouns"]}
-        self.money_words = {w.lower() for w in cues["money_words"]}
-        self.class_nouns = {w.lower() for w in rules["class_nouns"]}
-        self.functions = rules["functions"]
-        self.intransitive = set(rules["intransitive_lemmas"])
-        self.prepositions = {p.lower(): roles for p, roles in rules["prepositions"].items()}
-        self.time_prepositions = set(rules["time_prepositions"])
-        self.content_prepositions = rules["content_prepositions"]
-        self.place_prepositions = set(rules["place_prepositions"])
-        self.coordinators = set(rules["coordinators"])
-        self.clause_openers = set(rules["clause_openers"])
-        self.idiom_nouns = {w.lower() for w in rules["idiom_nouns"]}
-        self.name_only_roles = set(rules["name_only_roles"])
-        self.punishments = tuple(w.lower() for w in rules["punishment_nouns"])
-        self.attribute_cues = {kind: {str(w).lower() for w in words} for kind, words in rules["attribute_cues"].items()}
-        self.roles = {t: set(spec["roles"]) for t, spec in load_ontology().event_types.items()}
+    """Events from the trigger lexicon and German surface cues; the settings are ``RulesSettings``."""
+
+    def __init__(self, **settings):
+        self.settings = checked(RulesSettings, settings)
+        folder = Path(self.settings.resources) if self.settings.resources else RESOURCES
+        self.window = self.settings.window
+        self.lexicon = surface_lexicon(folder)
+        self.words = word_lists(folder)
+        self.roles = load_ontology().role_sets
 
     # --- documents ---------------------------------------------------------------
 
@@ -192,7 +182,7 @@ class RulesExtractor(Extractor):
         trigger, tokens = Trigger(index, event_type, lemma, True), reading.tokens
         left, clause = self._clause_phrases(tokens, reading.phrases, index)
         bare = [p for p in clause if p.entity_type != "TIME" and self._preposition(tokens, p, index) is None]
-        found = self._grammatical_roles(trigger, tokens, bare, self.functions.get(event_type, {}),
+        found = self._grammatical_roles(trigger, tokens, bare, self.words.functions.get(event_type, {}),
                                         self.roles[event_type], left)
         return [Argument(role, phrase.span, phrase.entity_type) for role, phrase in found]
 
@@ -201,7 +191,7 @@ class RulesExtractor(Extractor):
         specific, and past: news mostly reports what has happened)."""
         left, right = self._clause(tokens, trigger.index)
         words = {t.lower for t in tokens[left:right + 1]}
-        cues = self.attribute_cues
+        cues = self.words.attribute_cues
         future = bool(words & cues["future"]) and not words & {"wurde", "wurden", "worden"}
         return {"polarity": "negative" if words & cues["negation"] else "positive",
                 "modality": "other" if future or words & cues["irrealis"] else "asserted",
@@ -213,7 +203,7 @@ class RulesExtractor(Extractor):
 
     def _nominal(self, tokens: list[Token], i: int, triggers: set[int]) -> bool:
         token = tokens[i]
-        if i in triggers or token.lower in self.function_words or token.lower in self.pronouns:
+        if i in triggers or token.lower in self.words.function_words or token.lower in self.words.pronouns:
             return False
         if token.text[:1].isdigit():
             return True
@@ -222,7 +212,7 @@ class RulesExtractor(Extractor):
     def _phrases(self, tokens: list[Token], triggers: set[int], text: str) -> list[Phrase]:
         phrases, i = [], 0
         while i < len(tokens):
-            if tokens[i].lower in self.pronouns and i not in triggers:
+            if tokens[i].lower in self.words.pronouns and i not in triggers:
                 phrases.append(Phrase(i, i, _span(text, tokens[i], tokens[i]), "PER", i))
                 i += 1
                 continue
@@ -251,18 +241,19 @@ class RulesExtractor(Extractor):
 
     def _modifier(self, token: Token) -> bool:
         """An article, determiner or lower-case adjective: what stands before a common noun."""
-        return token.lower in self.determiners or (token.text[:1].islower() and token.lower not in
-                                                   self.prepositions and token.lower not in self.time_prepositions)
+        word = token.lower
+        return word in self.words.determiners or (token.text[:1].islower() and word not in self.words.prepositions
+                                                  and word not in self.words.time_prepositions)
 
     def _is_title(self, word: str) -> bool:
-        return is_title(word, self.titles, self.class_nouns)
+        return is_title(word, self.words.titles, self.words.class_nouns)
 
     def _entity_type(self, tokens: list[Token], start: int, first: int, last: int, titled: bool) -> str:
         words = [t.lower for t in tokens[first:last + 1]]
-        if any(w in self.money_words for w in words) and any(w[:1].isdigit() or w in {"jeder", "jeden"} for w in
+        if any(w in self.words.money_words for w in words) and any(w[:1].isdigit() or w in {"jeder", "jeden"} for w in
                                                                [t.lower for t in tokens[max(start - 1, 0):last + 1]]):
             return "MONEY"
-        if any(w in self.time_words for w in words) or re.fullmatch(r"(19|20)\d\d", words[0]):
+        if any(w in self.words.time_words for w in words) or re.fullmatch(r"(19|20)\d\d", words[0]):
             return "TIME"
         text = tokens[first].text
         if len(text) > 1 and text.isupper():
@@ -270,7 +261,7 @@ class RulesExtractor(Extractor):
         if titled or last > first:
             return "PER"
         before = tokens[start - 1].lower if start > 0 else ""
-        return "GPE" if before in self.place_prepositions else "OTHER"
+        return "GPE" if before in self.words.place_prepositions else "OTHER"
 
     # --- arguments ---------------------------------------------------------------
 
@@ -278,23 +269,24 @@ class RulesExtractor(Extractor):
         """Token range of the trigger's clause: between punctuation and clause openers."""
         left = index
         while left > 0 and tokens[left - 1].text not in {",", ";", ":", "(", ")"} \
-                and tokens[left - 1].lower not in self.clause_openers:
+                and tokens[left - 1].lower not in self.words.clause_openers:
             left -= 1
         right = index
         while right + 1 < len(tokens) and tokens[right + 1].text not in {",", ";", ":", "(", ")"} \
-                and tokens[right + 1].lower not in self.clause_openers:
+                and tokens[right + 1].lower not in self.words.clause_openers:
             right += 1
         return left, right
 
     def _preposition(self, tokens: list[Token], phrase: Phrase, trigger: int) -> str | None:
         """The preposition governing a phrase: the last word before it, over articles and adjectives."""
         j = phrase.run_first - 1
-        while j >= 0 and j != trigger and tokens[j].lower not in self.pronouns \
-                and (tokens[j].lower in self.function_words or tokens[j].text[:1].islower()) \
-                and tokens[j].lower not in self.prepositions and tokens[j].lower not in self.time_prepositions \
-                and tokens[j].lower not in self.coordinators and tokens[j].text not in _BOUNDARY:
+        while j >= 0 and j != trigger and tokens[j].lower not in self.words.pronouns \
+                and (tokens[j].lower in self.words.function_words or tokens[j].text[:1].islower()) \
+                and tokens[j].lower not in self.words.prepositions \
+                and tokens[j].lower not in self.words.time_prepositions \
+                and tokens[j].lower not in self.words.coordinators and tokens[j].text not in _BOUNDARY:
             j -= 1
-        if j >= 0 and (tokens[j].lower in self.prepositions or tokens[j].lower in self.time_prepositions):
+        if j >= 0 and (tokens[j].lower in self.words.prepositions or tokens[j].lower in self.words.time_prepositions):
             return tokens[j].lower
         return None
 
@@ -305,7 +297,7 @@ class RulesExtractor(Extractor):
 
     def _arguments(self, trigger: Trigger, tokens: list[Token], phrases: list[Phrase], text: str) -> list[Argument]:
         left, clause = self._clause_phrases(tokens, phrases, trigger.index)
-        roles, functions = self.roles[trigger.type], self.functions.get(trigger.type, {})
+        roles, functions = self.roles[trigger.type], self.words.functions.get(trigger.type, {})
         found: list[tuple[str, Phrase]] = []
         punishment = self._punishment(tokens, trigger.index, text) if "Sentence" in roles else None
         if punishment:
@@ -325,12 +317,12 @@ class RulesExtractor(Extractor):
                 continue        # a genitive attribute, or a phrase before a noun trigger
             elif phrase.entity_type == "MONEY" and "Money" in roles:
                 found.append(("Money", phrase))     # eine Geldbuße von 40 Millionen Euro
-            elif tokens[phrase.first].lower not in self.idiom_nouns and (
-                    preposition not in self.content_prepositions.get(trigger.lemma, ())):
-                by_type = self.prepositions.get(preposition, {})
+            elif tokens[phrase.first].lower not in self.words.idiom_nouns and (
+                    preposition not in self.words.content_prepositions.get(trigger.lemma, ())):
+                by_type = self.words.prepositions.get(preposition, {})
                 role = by_type.get(trigger.type) or by_type.get("*")
                 named = phrase.run_first == 0 or not self._modifier(tokens[phrase.run_first - 1])
-                if role in roles and (named or role not in self.name_only_roles):
+                if role in roles and (named or role not in self.words.name_only_roles):
                     found.append((role, phrase))
         found += self._grammatical_roles(trigger, tokens, bare, functions, roles, left)
         arguments, seen = [], set()
@@ -349,16 +341,16 @@ class RulesExtractor(Extractor):
             if tokens[j].lower not in {"zu", "zum"}:
                 continue
             first = j + 1
-            while first < right and tokens[first].lower in self.determiners:
+            while first < right and tokens[first].lower in self.words.determiners:
                 first += 1
             head = next((k for k in range(first, min(first + 5, right + 1))
-                         if tokens[k].lower.endswith(self.punishments)), None)
+                         if tokens[k].lower.endswith(self.words.punishments)), None)
             if head is None:
                 continue
             last = head
             if head + 2 <= right and tokens[head + 1].lower == "von":      # Bewährungsstrafe von sechs Monaten
                 last = next((k for k in range(head + 2, min(head + 5, right + 1))
-                             if tokens[k].lower in self.time_words), head)
+                             if tokens[k].lower in self.words.time_words), head)
             return Phrase(first, last, _span(text, tokens[first], tokens[last]), "SENTENCE", first)
         return None
 
@@ -372,30 +364,22 @@ class RulesExtractor(Extractor):
             after = [p for p in bare if p.first > trigger.index and p.first - trigger.index <= 3]
             role = functions.get("object") or functions.get("subject")
             return [(role, after[0])] if after and role in roles else []
-        word = tokens[trigger.index].lower
+        participle = bool(_PARTICIPLE.match(tokens[trigger.index].lower))
         after = [p for p in bare if p.first > trigger.index]
         object_role = functions.get("object")
-        if after and after[0].run_first == trigger.index + 1 and _PARTICIPLE.match(word):
+        if after and after[0].run_first == trigger.index + 1 and participle:
             # an attributive participle: "die gelieferten Waffen" -> the noun is its object
             return [(object_role, after[0])] if object_role in roles else []
         before = [p for p in bare if p.last < trigger.index]
-        clause_words = {t.lower for t in tokens[clause_start:trigger.index + 4]}
-        passive = bool(clause_words & _WERDEN) and bool(_PARTICIPLE.match(word))
-        if _PARTICIPLE.match(word) and not before:
+        if participle and not before:
             return []                                 # verb-final participle, subject outside the clause
-        if before and before[0].first - clause_start <= 1 and trigger.index - before[0].last <= 1:
-            subject, rest = before[0], after          # subject first, verb second
-        elif not before and after:
-            subject, rest = after[0], after[1:]       # something else fronted: subject after the verb
-        else:
-            subject, rest = (before[0], before[1:] + after) if before else (None, after)
-        result = []
+        passive = participle and bool({t.lower for t in tokens[clause_start:trigger.index + 4]} & _WERDEN)
+        subject, rest = _subject_and_rest(before, after, trigger.index, clause_start)
+        intransitive = trigger.lemma in self.words.intransitive_lemmas
         subject_role = functions.get("object") if passive else (
-            functions.get("intransitive_subject") if trigger.lemma in self.intransitive else None
-        ) or functions.get("subject")
-        if subject is not None and subject_role in roles:
-            result.append((subject_role, subject))
-        if rest and not passive and object_role in roles and trigger.lemma not in self.intransitive:
+            functions.get("intransitive_subject") if intransitive else None) or functions.get("subject")
+        result = [(subject_role, subject)] if subject is not None and subject_role in roles else []
+        if rest and not passive and object_role in roles and not intransitive:
             result.append((object_role, rest[0]))
         return result
 
@@ -409,9 +393,9 @@ class RulesExtractor(Extractor):
             current = phrase
             while True:
                 j = current.last + 1
-                if j < len(tokens) and tokens[j].lower in self.coordinators | {","}:
+                if j < len(tokens) and tokens[j].lower in self.words.coordinators | {","}:
                     k = j + 1
-                    while k < len(tokens) and tokens[k].lower in self.function_words:
+                    while k < len(tokens) and tokens[k].lower in self.words.function_words:
                         k += 1
                     nxt = by_first.get(k)
                     if nxt is not None and nxt.entity_type == phrase.entity_type:
@@ -420,3 +404,14 @@ class RulesExtractor(Extractor):
                         continue
                 break
         return result
+
+
+def _subject_and_rest(before: list[Phrase], after: list[Phrase], verb: int,
+                      clause_start: int) -> tuple[Phrase | None, list[Phrase]]:
+    """The subject of a verb by word order among the bare phrases before and after it, and the phrases
+    left for its object."""
+    if before and before[0].first - clause_start <= 1 and verb - before[0].last <= 1:
+        return before[0], after          # subject first, verb second
+    if not before and after:
+        return after[0], after[1:]       # something else fronted: subject after the verb
+    return (before[0], before[1:] + after) if before else (None, after)
