@@ -210,6 +210,7 @@ def _list(options) -> int:
 
 def parser() -> argparse.ArgumentParser:
     from bench import __version__
+    from bench.plugins import plugin_names
 
     main = argparse.ArgumentParser(prog=PROG, description="An event-extraction benchmark for German news.",
                                    epilog=f"'{PROG} COMMAND --help' tells more of each command.")
@@ -248,7 +249,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--force", action="store_true", help="replace annotation files that exist in --out")
     sub.add_argument("overrides", nargs="*", type=key_value, metavar="key=value", help="e.g. data=dev")
     sub = command("convert", "annotation files to and from brat and INCEpTION", _convert, "e.g. data=gnad")
-    sub.add_argument("kind", choices=["to-brat", "from-brat", "to-inception", "from-inception"],
+    sub.add_argument("kind", choices=plugin_names("convert"),
                      help="to-*: annotation files -> tool; from-*: tool -> annotation files")
     sub.add_argument("src", type=Path, help="folder to read")
     sub.add_argument("out", type=Path, help="folder to write")
