@@ -24,6 +24,8 @@ COMMANDS = {
     "merge": "combine the result folders of a run's shards into one scored run: merge RUN_DIR ... [name=NAME]",
     "compare": "leaderboard, significance, plots, HTML: compare [RUN_DIR ...] [--out DIR] [--readme]",
     "readme": "regenerate the README's figures from the data (--check: fail if out of date)",
+    "batch": "answers files of an LLM run: batch export out=FILE [overrides], batch import FILE [overrides]",
+    "rescore": "score a result folder again, sending no request: rescore RUN_DIR [scoring.*=...]",
 }
 
 
@@ -253,9 +255,39 @@ def _readme(args: list[str]) -> int:
     return update_readme(check=parser.parse_args(args).check)
 
 
+def _batch(args: list[str]) -> int:
+    from bench.replay import export_requests, import_answers
+
+    if not args or args[0] not in ("export", "import"):
+        raise SystemExit("error: batch export out=FILE [overrides] | batch import FILE [overrides]")
+    if args[0] == "export":
+        pairs = dict(a.split("=", 1) for a in _key_values(args[1:], "batch export"))
+        if "out" not in pairs:
+            raise SystemExit("error: batch export needs out=FILE")
+        out, overwrite = Path(pairs.pop("out")), pairs.pop("overwrite", "false") == "true"
+        count = export_requests(_compose([f"{k}={v}" for k, v in pairs.items()]), out, overwrite)
+        print(f"wrote {count} requests to {out}")
+        return 0
+    if len(args) < 2 or "=" in args[1]:
+        raise SystemExit("error: batch import needs the answers file: batch import FILE [overrides]")
+    read = import_answers(_compose(_key_values(args[2:], "batch import")), Path(args[1]))
+    print(f"imported {read['answers']} answers; failed {read['failures'] or 'none'}; "
+          f"{read['unanswered']} requests of the run have no line")
+    return 0
+
+
+def _rescore(args: list[str]) -> int:
+    from bench.replay import rescore
+
+    if not args or "=" in args[0]:
+        raise SystemExit("error: rescore needs a result folder: rescore RUN_DIR [key=value ...]")
+    rescore(Path(args[0]), _key_values(args[1:], "rescore"))
+    return 0
+
+
 HANDLERS = {"run": _hydra_run, "score": _score, "validate": _validate, "export": _export, "stats": _stats,
             "agree": _agree, "annotate": _annotate, "compare": _compare, "convert": _convert, "merge": _merge,
-            "readme": _readme}
+            "readme": _readme, "batch": _batch, "rescore": _rescore}
 
 
 def main(argv: list[str] | None = None) -> int:
