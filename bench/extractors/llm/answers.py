@@ -62,14 +62,16 @@ def import_answers(path: Path, payloads: Mapping[str, dict], adapter: Adapter, c
                 continue
             where = f"{path}, line {number}"
             try:
-                custom_id, outcome = read_output(json.loads(text), adapter.parse_body)
+                line = json.loads(text)
+                custom_id = line.get("custom_id") if isinstance(line, dict) else None
+                if isinstance(custom_id, str) and custom_id not in payloads:
+                    raise DataError([f"{where}: custom_id {custom_id[:80]!r} is not a request of this run (made "
+                                     f"with other settings, model or prompts?)"])
+                if custom_id in seen:
+                    raise DataError([f"{where}: custom_id {custom_id[:80]!r} is answered twice"])
+                custom_id, outcome = read_output(line, adapter.parse_body)
             except ValueError as err:       # JSON, a missing field, or a body the SDK's type refuses
                 raise DataError([f"{where}: not a Batch output line ({str(err).splitlines()[0]})"]) from None
-            if custom_id not in payloads:
-                raise DataError([f"{where}: custom_id {custom_id[:80]!r} is not a request of this run (made with "
-                                 f"other settings, model or prompts?)"])
-            if custom_id in seen:
-                raise DataError([f"{where}: custom_id {custom_id[:80]!r} is answered twice"])
             seen.add(custom_id)
             if isinstance(outcome, Response):
                 answers[custom_id] = outcome
