@@ -24,7 +24,7 @@ from bench.extractors.clusterers import CLUSTERERS
 from bench.paths import project_path
 from bench.results import check_name, headline_markdown, headline_text, publish, staged_result, without_environment
 from bench.schema import Document, EventMention, load_ontology
-from bench.scoring import LEVELS, MODES, score
+from bench.scoring import LEVELS, MODES, SCORING_MODES, score
 from bench.scoring.coref import attribute_scores, coreference_scores
 
 def parse_shard(shard: str | None) -> tuple[int, int] | None:
@@ -63,10 +63,10 @@ def checked_scoring(scoring_cfg) -> DictConfig:
         settings = OmegaConf.merge(OmegaConf.structured(ScoringSettings), scoring_cfg)
     except ValidationError as err:
         raise DataError([f"scoring config: {err.full_key}: {err.msg.splitlines()[0]}"]) from None
-    unknown = sorted(set(settings.levels) - set(LEVELS)) + sorted(set(settings.modes) - set(MODES))
+    unknown = sorted(set(settings.levels) - set(LEVELS)) + sorted(set(settings.modes) - set(SCORING_MODES))
     if unknown or not settings.levels or not settings.modes:
         raise DataError([f"scoring config: levels must be among {', '.join(LEVELS)} and modes among "
-                         f"{', '.join(MODES)}, at least one of each; got levels {list(settings.levels)}, "
+                         f"{', '.join(SCORING_MODES)}, at least one of each; got levels {list(settings.levels)}, "
                          f"modes {list(settings.modes)}"])
     if not 0 < settings.confidence < 1 or settings.bootstrap_samples < 0 or not 0 <= settings.seed < 2 ** 32:
         raise DataError([f"scoring config: needs 0 < confidence < 1, bootstrap_samples >= 0 and 0 <= seed < 2**32; "

@@ -22,9 +22,11 @@ ALLOWED = {
     "extractors": {"paths", "errors", "schema", "align"},
     "results": {"paths", "errors", "schema", "corpus"},
     "harness": {"paths", "errors", "schema", "corpus", "align", "scoring", "extractors", "results"},
+    # runs from saved answers (answers files, rescore): the harness's layer, on top of it
+    "replay": {"paths", "errors", "schema", "corpus", "extractors", "results", "harness"},
     "reports": {"paths", "errors", "schema", "corpus", "scoring", "results"},
     "contrib": {"paths", "errors", "schema", "corpus", "scoring", "extractors"},
-    "__main__": {"paths", "errors", "schema", "corpus", "harness", "results", "reports", "contrib"},
+    "__main__": {"paths", "errors", "schema", "corpus", "harness", "replay", "results", "reports", "contrib"},
 }
 
 
