@@ -69,7 +69,8 @@ class LLMExtractor(Extractor):
         self.batch = batch
         settings = BatchSettings(batch_poll_interval, batch_deadline, batch_resend_failed) if batch else None
         client = partial(Client, self.adapter, cache, concurrency=concurrency, max_attempts=max_attempts,
-                         backoff_base=backoff_base, backoff_max=backoff_max, progress=progress, batch=settings, offline=offline)
+                         backoff_base=backoff_base, backoff_max=backoff_max, progress=progress, batch=settings,
+                         offline=offline)
         self.client = client()
         ontology = load_ontology()
         self.prompts = Prompts(project_path(prompts), ontology, clusters=cluster_events, system=system_prompt,
