@@ -133,3 +133,20 @@ def test_rescore_of_a_run_without_requests_reads_its_predictions(tmp_path):
     assert json.loads((same / "run.json").read_text())["rescored_from"] == str(folder)
     done = cli("rescore", str(folder), "scoring.modes=[exact]")
     assert done.returncode == 0 and "results:" in done.stdout, done.stderr
+
+
+def test_the_batch_commands_export_and_import_from_the_command_line(direct, tmp_path):
+    _, server, _ = direct
+    asked = server.requests
+    settings = overrides(tmp_path, server, "cli.sqlite")
+    out = tmp_path / "requests.jsonl"
+    done = cli("batch", "export", *settings, f"out={out}")
+    assert done.returncode == 0 and f"wrote {asked} requests to {out}" in done.stdout, done.stderr
+    first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text(json.dumps({"custom_id": first["custom_id"], "response": None,
+                                   "error": {"code": "batch_expired", "message": "too late"}}) + "\n")
+    done = cli("batch", "import", str(answers), *settings)
+    assert done.returncode == 0, done.stderr
+    assert f"imported 0 answers; failed {{'expired': 1}}; {asked - 1} requests of the run have no line" in done.stdout
+    assert cli("batch", "export", *settings).returncode != 0 and server.requests == asked
