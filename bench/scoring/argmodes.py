@@ -28,6 +28,7 @@ from bench.schema import Argument, Document, EventMention, Span
 ARGUMENT_MODES = ("head", "entity")
 HEAD_RULES = "span rules: the last word before the first postmodifier (preposition, article, conjunction, comma)"
 _WORD = re.compile(r"[\w][\w.'’-]*")
+_SEPARATOR = re.compile(r"[\s,]")
 #: words that open a postmodifier (or, at the start, precede the phrase)
 _BOUNDARY = frozenset("""ab am an auf aus bei beim bis durch für gegen im in mit nach neben ohne seit über um unter
     vom von vor während wegen zu zum zur zwischen der die das des dem den ein eine einer eines einem einen und oder
@@ -39,6 +40,8 @@ def head_span(text: str, span: Span) -> Span:
     if not span.aligned:
         return span
     phrase = text[span.start:span.end]
+    if not _SEPARATOR.search(phrase):     # one word: its own head (the common case, kept fast)
+        return span
     words = [(m.start(), m.end()) for m in _WORD.finditer(phrase)]
     first = next((i for i, (s, e) in enumerate(words) if phrase[s:e].lower() not in _BOUNDARY), None)
     if first is None:
@@ -54,14 +57,26 @@ def head_span(text: str, span: Span) -> Span:
 
 
 def _with_arguments(mentions: Sequence[EventMention], span_of) -> list[EventMention]:
-    return [replace(m, arguments=tuple(replace(a, span=span_of(m, a)) for a in m.arguments)) for m in mentions]
+    """The mentions with each argument's span replaced by ``span_of(mention, argument)`` (copied only if it changes)."""
+    result = []
+    for m in mentions:
+        spans = [span_of(m, a) for a in m.arguments]
+        changed = any(new is not a.span for new, a in zip(spans, m.arguments))
+        result.append(replace(m, arguments=tuple(a if new is a.span else replace(a, span=new)
+                                                 for new, a in zip(spans, m.arguments))) if changed else m)
+    return result
 
 
 def head_sides(gold: Sequence[EventMention], predictions: Sequence[EventMention],
                documents: dict[str, Document]) -> tuple[list[EventMention], list[EventMention]]:
     """Both sides with every argument span replaced by its head word."""
+    heads: dict[tuple[str, Span], Span] = {}
+
     def head(mention: EventMention, argument: Argument) -> Span:
-        return head_span(documents[mention.doc_id].text, argument.span)
+        key = (mention.doc_id, argument.span)
+        if key not in heads:
+            heads[key] = head_span(documents[mention.doc_id].text, argument.span)
+        return heads[key]
     return _with_arguments(gold, head), _with_arguments(predictions, head)
 
 
