@@ -189,6 +189,36 @@ def _readme(options) -> int:
     return update_readme(check=options.check)
 
 
+def _batch_export(options) -> int:
+    from bench.api import compose
+    from bench.replay import export_requests
+
+    pairs = _pairs(options.overrides)
+    if "out" not in pairs:
+        raise DataError(["batch export needs out=FILE"])
+    out, overwrite = Path(pairs.pop("out")), pairs.pop("overwrite", "false") == "true"
+    count = export_requests(compose(_overrides(pairs), with_hydra=True), out, overwrite)
+    print(f"wrote {count} requests to {out}")
+    return 0
+
+
+def _batch_import(options) -> int:
+    from bench.api import compose
+    from bench.replay import import_answers
+
+    read = import_answers(compose(options.overrides, with_hydra=True), options.answers)
+    print(f"imported {read['answers']} answers; failed {read['failures'] or 'none'}; "
+          f"{read['unanswered']} requests of the run have no line")
+    return 0
+
+
+def _rescore(options) -> int:
+    from bench.replay import rescore
+
+    rescore(options.run_dir, options.overrides)
+    return 0
+
+
 def _list(options) -> int:
     """The config files of a group, a line each: the name, a split's role, and the first sentence
     of the file's opening comment."""
@@ -268,6 +298,23 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--readme", action="store_true", help="also put the leaderboard into README.md")
     sub.add_argument("--sweep", nargs="?", const="latest", help="every run of a sweep (default: the latest)")
     sub.add_argument("--force", action="store_true", help="write into --out even if it holds files")
+    batch = commands.add_parser("batch", help="answers files of an LLM run: export its requests, import answers")
+    actions = batch.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sub = actions.add_parser("export", help="every request of a run, in the OpenAI Batch input format",
+                             description="every request of a run, in the OpenAI Batch input format")
+    sub.set_defaults(handler=_batch_export)
+    sub.add_argument("overrides", nargs="*", type=key_value, metavar="key=value",
+                     help="out=FILE, overwrite=true, and the run's overrides (extractor=llm_openai ...)")
+    sub = actions.add_parser("import", help="answers in the OpenAI Batch output format, into the request cache",
+                             description="answers in the OpenAI Batch output format, into the request cache")
+    sub.set_defaults(handler=_batch_import)
+    sub.add_argument("answers", type=Path, help="the answers file (JSON Lines)")
+    sub.add_argument("overrides", nargs="*", type=key_value, metavar="key=value",
+                     help="the run's overrides (extractor=llm_openai ...)")
+    sub = command("rescore", "score a result folder again (parse, align, score), sending no request", _rescore)
+    sub.add_argument("run_dir", type=Path, help="the result folder")
+    sub.add_argument("overrides", nargs="*", type=key_value, metavar="key=value",
+                     help="changes to the saved config: scoring.modes=[exact,head], ...")
     sub = command("readme", "regenerate the README's figures from the data (in a checkout)", _readme)
     sub.add_argument("--check", action="store_true", help="change nothing; fail if the README is out of date")
     sub = command("list", "the configs you can name: extractors, data or scoring, a line each", _list)

@@ -26,7 +26,7 @@ from bench.progress import progress
 from bench.results import (check_name, headline_text, publish, result_table, staged_result,
                            without_environment)
 from bench.schema import Document, EventMention, load_ontology
-from bench.scoring import LEVELS, MODES, score
+from bench.scoring import LEVELS, MODES, SCORING_MODES, score
 from bench.scoring.coref import attribute_scores, coreference_scores
 
 def parse_shard(shard: str | None) -> tuple[int, int] | None:
@@ -65,10 +65,10 @@ def checked_scoring(scoring_cfg) -> DictConfig:
         settings = OmegaConf.merge(OmegaConf.structured(ScoringSettings), scoring_cfg)
     except ValidationError as err:
         raise DataError([f"scoring config: {err.full_key}: {err.msg.splitlines()[0]}"]) from None
-    unknown = sorted(set(settings.levels) - set(LEVELS)) + sorted(set(settings.modes) - set(MODES))
+    unknown = sorted(set(settings.levels) - set(LEVELS)) + sorted(set(settings.modes) - set(SCORING_MODES))
     if unknown or not settings.levels or not settings.modes:
         raise DataError([f"scoring config: levels must be among {', '.join(LEVELS)} and modes among "
-                         f"{', '.join(MODES)}, at least one of each; got levels {list(settings.levels)}, "
+                         f"{', '.join(SCORING_MODES)}, at least one of each; got levels {list(settings.levels)}, "
                          f"modes {list(settings.modes)}"])
     if not 0 < settings.confidence < 1 or settings.bootstrap_samples < 0 or not 0 <= settings.seed < 2 ** 32:
         raise DataError([f"scoring config: needs 0 < confidence < 1, bootstrap_samples >= 0 and 0 <= seed < 2**32; "
@@ -150,6 +150,18 @@ def extract_all(extractor: Extractor, documents: dict[str, Document], gold: dict
     return predictions, plan
 
 
+def training_data(cfg: DictConfig, extractor: Extractor, documents: dict[str, Document],
+                  gold: dict[str, list[EventMention]]) -> tuple[dict[str, Document], dict[str, list[EventMention]]]:
+    """The documents and gold a run's extractor sees: for a trainable extractor with
+    ``train_on_other_splits``, those of every other shipped split too (the scored ones win)."""
+    if extractor.trainable and cfg.get("train_on_other_splits"):
+        for split in other_splits(cfg.data):
+            other = load_documents(split.documents_dir)
+            documents = {**other, **documents}
+            gold = {**read_annotations(split.gold_dir, other), **gold}
+    return documents, gold
+
+
 def sweep_info() -> dict:
     """Which sweep (multirun) this run belongs to, and its overrides, for ``compare --sweep``."""
     from hydra.core.hydra_config import HydraConfig
@@ -165,11 +177,21 @@ def sweep_info() -> dict:
     return info
 
 
-def run(cfg: DictConfig) -> Path:
-    """The Hydra task behind ``python -m bench run``."""
+def build_extractor(cfg: DictConfig) -> Extractor:
+    """The extractor ``cfg.extractor`` names; its own errors as they are."""
     from hydra.errors import InstantiationException
     from hydra.utils import instantiate
 
+    try:
+        return instantiate(cfg.extractor)
+    except InstantiationException as err:
+        if isinstance(err.__cause__, ExtractorError):
+            raise err.__cause__ from None
+        raise
+
+
+def run(cfg: DictConfig) -> Path:
+    """The Hydra task behind ``python -m bench run``."""
     checked_scoring(cfg.scoring)
     raw = OmegaConf.to_container(cfg, resolve=False)
     for key in ("run_name", "results_dir"):
@@ -180,22 +202,11 @@ def run(cfg: DictConfig) -> Path:
     documents, gold = load_data(cfg.data)
     test_ids = shard_ids(documents, shard)
     check_name(cfg.run_name)
-    try:
-        extractor = instantiate(cfg.extractor)
-    except InstantiationException as err:
-        if isinstance(err.__cause__, ExtractorError):
-            raise err.__cause__ from None
-        raise
+    extractor = build_extractor(cfg)
     with staged_result(project_path(cfg.results_dir), cfg.run_name) as staging:
-        train_documents, train_gold = documents, gold
-        if extractor.trainable and cfg.get("train_on_other_splits"):
-            for split in other_splits(cfg.data):
-                other = load_documents(split.documents_dir)
-                train_documents = {**other, **train_documents}
-                train_gold = {**read_annotations(split.gold_dir, other), **train_gold}
         started = time.perf_counter()
-        predictions, folds = extract_all(extractor, train_documents, train_gold, test_ids, cfg.get("folds"),
-                                         cfg.get("progress", True))
+        predictions, folds = extract_all(extractor, *training_data(cfg, extractor, documents, gold), test_ids,
+                                         cfg.get("folds"), cfg.get("progress", True))
         seconds = time.perf_counter() - started
         shard_gold = {d: gold[d] for d in test_ids if d in gold}
         aligned, scores = score_predictions(predictions, {d: documents[d] for d in test_ids}, shard_gold,

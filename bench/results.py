@@ -195,7 +195,8 @@ def _frames(scores: dict):
     import pandas as pd
 
     for mode in scores["levels"]:
-        yield f"{mode} spans", headline_frame(scores, mode)
+        title = {"head": "argument heads (triggers exact)", "entity": "argument entities (triggers exact)"}
+        yield title.get(mode, f"{mode} spans"), headline_frame(scores, mode)
     if "splits" in scores:
         for mode in scores["levels"]:
             yield f"F1 by split ({mode} spans)", split_frame(scores, mode)

@@ -25,11 +25,13 @@ ALLOWED = {
     "results": {"paths", "errors", "schema", "corpus"},
     "harness": {"paths", "errors", "plugins", "schema", "corpus", "align", "scoring", "extractors", "results",
                 "progress"},
+    # runs from saved answers (answers files, rescore): the harness's layer, on top of it
+    "replay": {"paths", "errors", "schema", "corpus", "extractors", "results", "harness"},
     "reports": {"paths", "errors", "schema", "corpus", "scoring", "results", "progress"},
     "contrib": {"paths", "errors", "plugins", "schema", "corpus", "scoring", "extractors"},
     "api": {"paths", "errors", "schema", "corpus", "scoring", "harness", "results"},
     "__init__": {"api", "scoring"},
-    "__main__": {"__init__", "api", "paths", "errors", "schema", "corpus", "harness", "results", "reports",
+    "__main__": {"__init__", "api", "paths", "errors", "schema", "corpus", "harness", "replay", "results", "reports",
                  "contrib"},
 }
 

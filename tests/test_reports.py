@@ -48,6 +48,10 @@ def test_compare_writes_tables_in_every_format(comparison):
     csv = (out / "leaderboard_exact.csv").read_text()
     assert csv.splitlines()[0].startswith("run,TI P,TI R,TI F1,TI F1 low,TI F1 high")
     assert "\\begin{tabular}" in (out / "leaderboard_exact.tex").read_text()
+    modes = (out / "leaderboard_argument_modes.csv").read_text().splitlines()
+    assert modes[0] == "run," + ",".join(f"{level} F1 {mode}" for level in ("AI", "AC")
+                                         for mode in ("exact", "lenient", "head", "entity"))
+    assert "Argument matching modes" in stdout and len(modes) == 3
     significance = (out / "significance.csv").read_text().splitlines()
     assert len(significance) == 3           # one pair of runs, exact and lenient
     assert significance[0].endswith(",spans") and {line.rsplit(",", 1)[1] for line in significance[1:]} == {

@@ -8,8 +8,8 @@ import pandas as pd
 
 from bench.corpus import data_fingerprint, load_data
 from bench.reports import html, plots
-from bench.reports.leaderboard import (coref_attribute_frame, leaderboard_frame, readable, significance_frame,
-                                      split_frame)
+from bench.reports.leaderboard import (argument_mode_frame, coref_attribute_frame, leaderboard_frame, readable,
+                                      significance_frame, split_frame)
 from bench.reports.runs import Run, latest_runs, load_runs, sweep_runs
 from bench.results import rename_into_place, staged_result
 from bench.schema import Document, EventMention
@@ -62,6 +62,12 @@ def _write_comparison(runs: list[Run], gold: list[EventMention], documents: dict
         by_split.to_csv(out / "leaderboard_splits.csv", float_format="%.2f")
         markdown.append("**By split** (exact spans): F1 (%) on each test split, and the gap between them\n\n"
                         + by_split.to_markdown(floatfmt=".1f"))
+    by_argument_mode = argument_mode_frame(runs)
+    if by_argument_mode is not None:
+        by_argument_mode.to_csv(out / "leaderboard_argument_modes.csv", float_format="%.2f")
+        markdown.append("**Argument matching modes**: argument F1 (%) with exact or lenient spans, by head word, "
+                        "and by any mention of the gold argument's entity\n\n"
+                        + by_argument_mode.to_markdown(floatfmt=".1f", missingval="-"))
     extras = coref_attribute_frame(runs)
     if extras is not None:
         extras.to_csv(out / "coref_attributes.csv")

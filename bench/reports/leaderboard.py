@@ -23,6 +23,21 @@ def leaderboard_frame(runs: list[Run], mode: str = "exact") -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("run")
 
 
+def argument_mode_frame(runs: list[Run], levels: tuple[str, ...] = ("AI", "AC")) -> pd.DataFrame | None:
+    """Argument F1 of each run in every mode it was scored in (exact, lenient, head, entity); None when
+    no run has an argument mode."""
+    rows = []
+    for run in runs:
+        modes = run.scores["levels"]
+        row = {"run": run.label}
+        for level in levels:
+            row |= {f"{level} F1 {mode}": 100 * modes[mode][level]["f1"] for mode in modes if level in modes[mode]}
+        rows.append(row)
+    if not any("argument_modes" in run.scores for run in runs):
+        return None
+    return pd.DataFrame(rows).set_index("run")
+
+
 def split_frame(runs: list[Run], mode: str = "exact", levels: tuple[str, ...] = ("TC", "AC")) -> pd.DataFrame | None:
     """F1 of each run on each split (runs of ``data=all``), and the gap between its splits."""
     rows = []

@@ -6,30 +6,45 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from bench.schema import Document, EventMention
+from bench.scoring.argmodes import ARGUMENT_MODES, rewritten_sides
 from bench.scoring.intervals import bootstrap_interval, paired_bootstrap
 from bench.scoring.match import NO_MATCH
 from bench.scoring.result import Scores
 from bench.scoring.metrics import (LEVELS, MODES, Outcome, Units, counts_entry,
                                    match_level, prf, semeval_trigger_scores, tables)
 
-__all__ = ["LEVELS", "MODES", "Scores", "score", "unit_counts", "matched_trigger_types", "match_status",
+#: every mode a run can be scored in: span modes, then argument modes (triggers exact)
+SCORING_MODES = MODES + ARGUMENT_MODES
+
+__all__ = ["LEVELS", "MODES", "SCORING_MODES", "Scores", "score", "unit_counts", "matched_trigger_types",
+           "match_status",
            "paired_bootstrap",
            "prf"]
 
 
 def _outcomes(gold: Iterable[EventMention], predictions: Iterable[EventMention], documents: dict[str, Document],
               exclude_roles: Sequence[str], levels: Sequence[str], modes: Sequence[str]):
+    gold, predictions = list(gold), list(predictions)
     units = Units(documents)
     with_arguments = any(level not in ("TI", "TC") for level in levels)
-    vocab, gold_tables, pred_tables = tables(list(gold), list(predictions), units, exclude_roles, with_arguments)
-    outcomes = {(mode, level): match_level(level, mode, gold_tables, pred_tables) for mode in modes for level in levels}
-    return outcomes, vocab, units, gold_tables, pred_tables
+    vocab, gold_tables, pred_tables = tables(gold, predictions, units, exclude_roles, with_arguments)
+    outcomes = {(mode, level): match_level(level, mode, gold_tables, pred_tables)
+                for mode in modes if mode in MODES for level in levels}
+    notes = {}
+    for mode in (m for m in modes if m in ARGUMENT_MODES):
+        # the rewritten sides keep every mention, argument and name in order: the vocabulary's codes hold
+        new_gold, new_predictions, notes[mode] = rewritten_sides(mode, gold, predictions, documents)
+        if new_gold is not None:
+            _, rewritten_gold, rewritten_pred = tables(new_gold, new_predictions, units, exclude_roles, with_arguments)
+            outcomes.update({(mode, level): match_level(level, "exact", rewritten_gold, rewritten_pred)
+                             for level in levels})
+    return outcomes, vocab, units, gold_tables, pred_tables, notes
 
 
 def unit_counts(gold, predictions, documents, level: str = "AC", mode: str = "exact",
                 exclude_roles: Sequence[str] = ()) -> np.ndarray:
     """Per-sentence (tp, fp, fn) of one level and mode: the input of paired tests."""
-    outcomes, _, units, _, _ = _outcomes(gold, predictions, documents, exclude_roles, [level], [mode])
+    outcomes, _, units, _, _, _ = _outcomes(gold, predictions, documents, exclude_roles, [level], [mode])
     return outcomes[(mode, level)].unit_counts(len(units))
 
 
@@ -41,8 +56,9 @@ def score(gold: Iterable[EventMention], predictions: Iterable[EventMention], doc
     Predictions must already carry offsets (see ``bench.align``); a span with negative
     offsets stands for text not found in the document and is always a false positive.
     """
-    outcomes, vocab, units, gold_tables, pred_tables = _outcomes(gold, predictions, documents, exclude_roles,
-                                                                 levels, modes)
+    outcomes, vocab, units, gold_tables, pred_tables, notes = _outcomes(gold, predictions, documents,
+                                                                        exclude_roles, levels, modes)
+    modes = [mode for mode in modes if (mode, levels[0]) in outcomes]    # a skipped argument mode has none
     types, roles, docs = vocab.names("type"), vocab.names("role"), vocab.names("doc")
     result = Scores({"levels": {}, "macro_f1": {}, "per_type": {}, "per_role": {}, "per_document": {},
               "trigger_semeval": (semeval_trigger_scores(gold_tables[0], pred_tables[0]) if "TI" in levels else {}),
@@ -71,13 +87,20 @@ def score(gold: Iterable[EventMention], predictions: Iterable[EventMention], doc
             if level in ("AC", "AC+"):
                 by_role = outcome.by("role", len(roles))
                 result["per_role"][mode][level] = {roles[i]: counts_entry(*by_role[i]) for i in range(len(roles))}
+    for mode, note in notes.items():
+        if mode in modes and "exact" in modes:
+            gained = {level: result["levels"][mode][level]["tp"] - result["levels"]["exact"][level]["tp"]
+                      for level in levels if level not in ("TI", "TC")}
+            note["recovered_over_exact"] = gained
+    if notes:
+        result["argument_modes"] = notes
     return result
 
 
 def matched_trigger_types(gold, predictions, documents, mode: str = "exact") -> list[tuple[str, str]]:
     """(gold type, predicted type) of every trigger pair matched by span alone (TI matching):
     the input of type confusion matrices and of Cohen's kappa between annotators."""
-    outcomes, vocab, _, _, _ = _outcomes(gold, predictions, documents, (), ["TI"], [mode])
+    outcomes, vocab, _, _, _, _ = _outcomes(gold, predictions, documents, (), ["TI"], [mode])
     outcome = outcomes[(mode, "TI")]
     names = vocab.names("type")
     hit = outcome.gold_partner != NO_MATCH
@@ -92,7 +115,7 @@ def match_status(gold, predictions, documents, mode: str = "exact") -> dict[str,
     Triggers: correct (span and type), wrong-type (span only), missed, spurious.
     Arguments: correct (span, event type and role), wrong-role (span and event type), missed, spurious.
     """
-    outcomes, _, _, _, _ = _outcomes(gold, predictions, documents, (), ["TI", "TC", "AI", "AC"], [mode])
+    outcomes, _, _, _, _, _ = _outcomes(gold, predictions, documents, (), ["TI", "TC", "AI", "AC"], [mode])
 
     def status(full: Outcome, partial: Outcome, good: str, half: str, side: str) -> list[str]:
         full_hit = (full.gold_partner if side == "gold" else full.pred_partner) != NO_MATCH

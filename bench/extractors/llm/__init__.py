@@ -2,7 +2,9 @@
 
 Layers, from the wire up: ``api`` (adapters: one request -> one response with usage,
 and the registry of API families; ``openai_chat`` and ``anthropic_messages`` register
-themselves), ``cache`` (SQLite response cache), ``client`` (concurrency, retries,
+themselves, with their batch APIs), ``cache`` (SQLite response cache, and the batches
+submitted), ``batch`` (one provider batch per run, resumed by id), ``answers`` (the
+OpenAI Batch file formats of answers files), ``client`` (concurrency, retries,
 accounting), and the task side: ``prompts``, ``parsing`` and ``extractor``.
 """
 from bench.extractors.llm import anthropic_messages, openai_chat  # noqa: F401 - register the API families

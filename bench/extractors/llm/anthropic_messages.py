@@ -1,9 +1,9 @@
-"""The Anthropic Messages API on the ``anthropic`` SDK."""
+"""The Anthropic Messages API on the ``anthropic`` SDK, and its Message Batches."""
 from __future__ import annotations
 
 import json
 
-from bench.extractors.llm.api import Request, Response, SDKAdapter, register
+from bench.extractors.llm.api import BatchProgress, Request, Response, SDKAdapter, register, wire_body
 
 
 @register("anthropic_messages")
@@ -16,6 +16,8 @@ class AnthropicMessagesAdapter(SDKAdapter):
     sdk_module = "anthropic"
     client_class = "AsyncAnthropic"
     required_parameters = ("max_tokens",)
+    response_type = "Message"
+    batch_api = True
 
     def create_method(self, client):
         return client.messages.create
@@ -36,3 +38,26 @@ class AnthropicMessagesAdapter(SDKAdapter):
         return Response(text=text, prompt_tokens=raw.usage.input_tokens or 0,
                         completion_tokens=raw.usage.output_tokens or 0, model=raw.model or "",
                         finish_reason=raw.stop_reason or "")
+
+    async def submit_batch(self, payloads: dict[str, dict]) -> str:
+        requests = [{"custom_id": custom_id, "params": wire_body(payload)} for custom_id, payload in payloads.items()]
+        return (await self.client.messages.batches.create(requests=requests)).id
+
+    async def batch_progress(self, batch_id: str) -> BatchProgress:
+        batch = await self.client.messages.batches.retrieve(batch_id)
+        counts = batch.request_counts
+        finished = counts.succeeded + counts.errored + counts.canceled + counts.expired
+        return BatchProgress(batch.processing_status, finished, finished + counts.processing,
+                             batch.processing_status == "ended")
+
+    async def batch_results(self, batch_id: str) -> dict[str, Response | str]:
+        results = {}
+        async for item in await self.client.messages.batches.results(batch_id):
+            result = item.result
+            if result.type == "succeeded":
+                results[item.custom_id] = self.response(result.message)
+            elif result.type == "errored":
+                results[item.custom_id] = f"error:{result.error.error.type}"
+            else:
+                results[item.custom_id] = result.type      # expired, canceled
+        return results

@@ -59,6 +59,22 @@ class Failure:
     fatal: bool = False
 
 
+@dataclass(frozen=True)
+class BatchProgress:
+    """A provider batch as one status request sees it."""
+
+    status: str
+    finished: int
+    total: int
+    done: bool
+
+
+def wire_body(payload: dict) -> dict:
+    """The JSON body a payload becomes on the wire: the SDK's ``extra_body`` merged in (batch files need it so)."""
+    body = {k: v for k, v in payload.items() if k != "extra_body"}
+    return {**body, **payload.get("extra_body", {})}
+
+
 #: HTTP statuses that mean the configuration is wrong: the run stops with a message.
 FATAL_STATUS = {401: "authentication failed", 403: "permission denied", 404: "not found (model or base_url?)"}
 
@@ -94,6 +110,10 @@ class Adapter(ABC):
                                  f"is not set (or set extractor.api_key_env=null for a server that needs no key)")
         return key
 
+    def sdk_versions(self) -> dict:
+        """Name -> version of the client libraries the adapter runs on, for run.json."""
+        return {}
+
     def identity(self) -> dict:
         """What besides the payload decides the answer: part of the cache key."""
         return {"provider": self.provider, "base_url": self.base_url}
@@ -109,6 +129,24 @@ class Adapter(ABC):
     @abstractmethod
     def failure(self, error: Exception) -> Failure | None:
         """How an exception raised by ``send`` counts, or None if it is not an API error."""
+
+    @abstractmethod
+    def parse_body(self, body: dict) -> Response:
+        """A response body as the API sends it (JSON, in a batch's or an answers file's line) as a Response."""
+
+    # A family with a batch API sets ``batch_api`` and implements these three (see ``batch``).
+    batch_api = False
+
+    async def submit_batch(self, payloads: dict[str, dict]) -> str:
+        """Submit the payloads (by custom id) as one batch; its id."""
+        raise NotImplementedError
+
+    async def batch_progress(self, batch_id: str) -> BatchProgress:
+        raise NotImplementedError
+
+    async def batch_results(self, batch_id: str) -> dict[str, Response | str]:
+        """Each finished request's Response, or the kind of its failure, by custom id."""
+        raise NotImplementedError
 
     @abstractmethod
     async def __aenter__(self) -> Adapter:
@@ -167,6 +205,18 @@ class SDKAdapter(Adapter):
     @abstractmethod
     def response(self, raw) -> Response:
         """The SDK's response object as a Response."""
+
+    #: dotted name of the SDK's response type under ``sdk.types``, for ``parse_body``
+    response_type: str = ""
+
+    def parse_body(self, body: dict) -> Response:
+        kind = self.sdk.types
+        for name in self.response_type.split("."):
+            kind = getattr(kind, name)
+        return self.response(kind.model_validate(body))
+
+    def sdk_versions(self) -> dict:
+        return {self.sdk_module: getattr(self.sdk, "__version__", "unknown")}
 
     def failure(self, error: Exception) -> Failure | None:
         sdk = self.sdk

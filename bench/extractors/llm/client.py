@@ -1,7 +1,8 @@
 """Running many requests through an adapter: cache first, then at most ``concurrency`` at
 once, each retried with exponential backoff and jitter on rate limits, server errors,
-timeouts and lost connections (honouring Retry-After), with a progress bar and the
-run's accounting (requests, tokens, latency, cost, failures)."""
+timeouts and lost connections (honouring Retry-After), or all of them as one provider
+batch (see ``batch``); with a progress bar and the run's accounting (requests, tokens,
+latency, cost, failures)."""
 from __future__ import annotations
 
 import asyncio
@@ -17,6 +18,7 @@ from tqdm import tqdm
 
 from bench.errors import ExtractorError
 from bench.extractors.llm.api import Adapter, Failure, Request, Response
+from bench.extractors.llm.batch import BatchRunner, BatchSettings
 from bench.extractors.llm.cache import ResponseCache, cache_key
 
 log = logging.getLogger(__name__)
@@ -34,13 +36,22 @@ class Stats:
     failures: Counter = field(default_factory=Counter)      # failed attempts by kind
     models: Counter = field(default_factory=Counter)        # model names the server reported
     finish_reasons: Counter = field(default_factory=Counter)
+    batches: list[dict] = field(default_factory=list)       # provider batches polled by this run
+    failed_in_earlier_batches: int = 0   # requests counted as failed because an ended batch failed them
 
-    def record(self, response: Response, seconds: float) -> None:
+    def record(self, response: Response, seconds: float | None = None) -> None:
         self.prompt_tokens += response.prompt_tokens
         self.completion_tokens += response.completion_tokens
-        self.latencies.append(seconds)
+        if seconds is not None:
+            self.latencies.append(seconds)
         self.models[response.model] += 1
         self.finish_reasons[response.finish_reason] += 1
+
+    def count_failure(self, kind: str, earlier: bool = False) -> None:
+        """A request given up for good (``earlier``: in a batch of an earlier run)."""
+        self.failed_requests += 1
+        self.failures[kind] += 1
+        self.failed_in_earlier_batches += earlier
 
     def summary(self, price_per_million: dict | None = None) -> dict:
         """Figures for run.json; tokens and cost are those of the requests this run sent."""
@@ -54,12 +65,15 @@ class Stats:
                 "failed_requests": self.failed_requests, "failures": dict(sorted(self.failures.items())),
                 "prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
                 "latency_seconds": percentiles, "cost_usd": cost, "models_reported": dict(sorted(self.models.items())),
-                "finish_reasons": dict(sorted(self.finish_reasons.items()))}
+                "finish_reasons": dict(sorted(self.finish_reasons.items())),
+                **({"batches": self.batches, "failed_in_earlier_batches": self.failed_in_earlier_batches}
+                   if self.batches or self.failed_in_earlier_batches else {})}
 
 
 class Client:
     def __init__(self, adapter: Adapter, cache: ResponseCache, concurrency: int = 8, max_attempts: int = 6,
-                 backoff_base: float = 1.0, backoff_max: float = 60.0, progress: bool = True):
+                 backoff_base: float = 1.0, backoff_max: float = 60.0, progress: bool = True,
+                 batch: BatchSettings | None = None, offline: bool = False):
         if concurrency < 1 or max_attempts < 1:
             raise ExtractorError("concurrency and max_attempts must be at least 1")
         self.adapter = adapter
@@ -69,17 +83,31 @@ class Client:
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.progress = progress
+        self.batch = BatchRunner(adapter, cache, batch, progress) if batch is not None else None
+        self.offline = offline
         self.stats = Stats()
+
+    def keyed(self, requests: Sequence[Request]) -> tuple[list[str], list[dict]]:
+        """The cache keys and payloads of ``requests``, in order."""
+        payloads = [self.adapter.payload(r) for r in requests]
+        return [cache_key(self.adapter.identity(), p) for p in payloads], payloads
 
     def run(self, requests: Sequence[Request]) -> list[Response | None]:
         """The responses in order; None where a request failed for good (counted in the stats)."""
-        payloads = [self.adapter.payload(r) for r in requests]
-        keys = [cache_key(self.adapter.identity(), p) for p in payloads]
+        keys, payloads = self.keyed(requests)
         results: list[Response | None] = [self.cache.get(k) for k in keys]
         hits = sum(r is not None for r in results)
         self.stats.cache_hits += hits
         missing = [i for i, r in enumerate(results) if r is None]
-        if missing:
+        if missing and self.offline:
+            raise ExtractorError(f"{len(missing)} of {len(requests)} answers are not in the response cache "
+                                 f"{self.cache.path if self.cache.reads else '(cache_mode has no read)'}; "
+                                 f"offline, no request is sent")
+        if missing and self.batch is not None:
+            outcomes = self.batch.run({keys[i]: payloads[i] for i in missing}, self.stats)
+            for i in missing:
+                results[i] = outcomes[keys[i]] if isinstance(outcomes[keys[i]], Response) else None
+        elif missing:
             answers = asyncio.run(self._send_all([payloads[i] for i in missing], [keys[i] for i in missing],
                                                  len(requests)))
             for i, answer in zip(missing, answers):

@@ -10,6 +10,7 @@ from omegaconf import OmegaConf
 from bench.errors import ExtractorError
 from bench.extractors.base import Extractor
 from bench.extractors.llm.api import build_adapter
+from bench.extractors.llm.batch import BatchSettings
 from bench.extractors.llm.cache import ResponseCache
 from bench.extractors.llm.client import Client
 from bench.extractors.llm.clustering import EventClusterer
@@ -34,10 +35,19 @@ class LLMExtractor(Extractor):
     mentions of all documents refer to the same real-world event (see ``clustering``), and
     every mention gets a cluster id.
 
+    With ``batch: true`` the requests go out as one provider batch (see ``batch``), priced at
+    ``batch_price_per_million``. ``system_prompt`` names the system template (``system``:
+    compact rules, ``system_guidelines``: the annotation guidelines); ``attributes: true``
+    asks for the events' attributes as well. ``offline: true`` takes every answer from the
+    cache and stops, sending nothing, if one is missing (``rescore`` runs so).
+
     Paths (``prompts``, ``cache_path``) are relative to the project root unless absolute.
     The API key is read from the environment variable named by ``api_key_env`` when the
     first request is sent and is kept nowhere else.
     """
+
+    #: request parameters that run.json always reports (null when not set)
+    REPORTED_PARAMETERS = ("temperature", "seed", "max_tokens")
 
     def __init__(self, api: str, model: str, base_url: str | None = None, api_key_env: str | None = None,
                  parameters: Mapping | None = None, structured_output: bool = True, timeout: float = 60.0,
@@ -45,7 +55,10 @@ class LLMExtractor(Extractor):
                  window_sentences: int = 8, few_shot: int = 0, few_shot_seed: int = 0,
                  prompts: str = "configs/prompts", cache_path: str | None = "results/.cache/llm.sqlite",
                  cache_mode: str = "read-write", price_per_million: Mapping | None = None, progress: bool = True,
-                 cluster_events: bool = False, cluster_chunk_size: int = 50, max_failed_share: float = 0.0):
+                 cluster_events: bool = False, cluster_chunk_size: int = 50, max_failed_share: float = 0.0,
+                 batch: bool = False, batch_poll_interval: float = 30.0, batch_deadline: float = 86400.0,
+                 batch_resend_failed: bool = False, batch_price_per_million: Mapping | None = None,
+                 system_prompt: str = "system", attributes: bool = False, offline: bool = False):
         if cluster_events and few_shot > 0:
             raise ExtractorError("extractor.cluster_events needs few_shot=0: a few-shot extractor is fitted and run "
                                  "per fold of documents, so it never sees all documents together to group them")
@@ -53,18 +66,25 @@ class LLMExtractor(Extractor):
                                      parameters=_plain(parameters), structured_output=structured_output,
                                      timeout=timeout)
         cache = ResponseCache(project_path(cache_path) if cache_path else None, cache_mode)
+        self.batch = batch
+        settings = BatchSettings(batch_poll_interval, batch_deadline, batch_resend_failed) if batch else None
         client = partial(Client, self.adapter, cache, concurrency=concurrency, max_attempts=max_attempts,
-                         backoff_base=backoff_base, backoff_max=backoff_max, progress=progress)
+                         backoff_base=backoff_base, backoff_max=backoff_max, progress=progress, batch=settings,
+                         offline=offline)
         self.client = client()
         ontology = load_ontology()
-        self.prompts = Prompts(project_path(prompts), ontology, clusters=cluster_events)
+        self.prompts = Prompts(project_path(prompts), ontology, clusters=cluster_events, system=system_prompt,
+                               attributes=attributes)
         self.clusterer = EventClusterer(client(), self.prompts, cluster_chunk_size) if cluster_events else None
-        self.reader = AnswerReader(ontology)
+        self.reader = AnswerReader(ontology, attributes)
+        #: set to a dict to plan instead of run: ``extract_batch`` then records each request's payload by
+        #: cache key and sends nothing (``batch export`` and ``batch import`` use it)
+        self.planned: dict[str, dict] | None = None
         self.api = api
         self.window_sentences = window_sentences
         self.few_shot = few_shot
         self.few_shot_seed = few_shot_seed
-        self.price_per_million = _plain(price_per_million)
+        self.price_per_million = _plain(batch_price_per_million if batch else price_per_million)
         self.trainable = few_shot > 0
         if not 0 <= max_failed_share <= 1:
             raise ExtractorError(f"extractor.max_failed_share must be between 0 and 1, got {max_failed_share!r}")
@@ -87,7 +107,12 @@ class LLMExtractor(Extractor):
         if asked, the mentions of all documents are clustered."""
         system = self.prompts.system(self.examples)
         jobs = [window for document in documents for window in windows(document, self.window_sentences)]
-        answers = self.client.run([self.prompts.request(system, window) for window in jobs])
+        requests = [self.prompts.request(system, window) for window in jobs]
+        if self.planned is not None:
+            self.planned.update(zip(*self.client.keyed(requests)))
+            yield from ([] for _ in documents)
+            return
+        answers = self.client.run(requests)
         self._check_failures(sum(answer is None for answer in answers), len(jobs))
         found: dict[str, list[EventMention]] = {document.id: [] for document in documents}
         for window, answer in zip(jobs, answers):
@@ -106,12 +131,18 @@ class LLMExtractor(Extractor):
         before anything is scored (the answers that came are cached, so a rerun asks only for the rest)."""
         if failed and failed > self.max_failed_share * total:
             kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.client.stats.failures.items()))
-            raise ExtractorError(f"{failed} of {total} requests failed ({kinds}); no result was written. Rerun to "
-                                 f"send only the failed ones again (the answers so far are cached), or accept a "
-                                 f"share of failures with extractor.max_failed_share=0.05")
+            again = "with extractor.batch_resend_failed=true " if self.batch else ""
+            raise ExtractorError(f"{failed} of {total} requests failed ({kinds}); no result was written. Rerun "
+                                 f"{again}to send only the failed ones again (the answers so far are cached), or "
+                                 f"accept a share of failures with extractor.max_failed_share=0.05")
 
     def run_info(self) -> dict:
+        parameters = self.adapter.parameters
         return {"llm": {"api": self.api, "model": self.adapter.model, "base_url": self.adapter.base_url,
+                        "sdk_versions": self.adapter.sdk_versions(),
+                        "prompt_version": self.prompts.version(), "system_prompt": self.prompts.system_name,
+                        "attributes": self.prompts.attributes, "batch": self.batch,
+                        **{name: parameters.get(name) for name in self.REPORTED_PARAMETERS},
                         "structured_output": self.adapter.structured_output,
                         "window_sentences": self.window_sentences, "few_shot": self.few_shot,
                         "windows": self.windows, "failed_windows": self.failed_windows,

@@ -60,8 +60,9 @@ class AnswerReader:
     """Turns answers into mentions and keeps the counts of one run: ``dropped`` by reason,
     ``alignment`` by span kind and how it was found (``trigger:exact``, ``argument:unaligned``...)."""
 
-    def __init__(self, ontology: Ontology):
+    def __init__(self, ontology: Ontology, attributes: bool = False):
         self.ontology = ontology
+        self.attributes = attributes
         self.dropped: Counter = Counter()
         self.alignment: Counter = Counter()
 
@@ -118,7 +119,16 @@ class AnswerReader:
                     self.dropped["duplicate_argument"] += 1
                 else:
                     arguments.append(argument)
-        return EventMention(document.id, event_type, trigger, tuple(arguments))
+        return EventMention(document.id, event_type, trigger, tuple(arguments), self._attributes(raw))
+
+    def _attributes(self, raw: dict) -> dict:
+        """The attribute values the answer gives (when asked for); a value outside the ontology is dropped."""
+        given = raw.get("attributes") if self.attributes else None
+        if not isinstance(given, dict):
+            return {}
+        kept = {name: given[name] for name, values in self.ontology.attributes.items() if given.get(name) in values}
+        self.dropped["invalid_attribute"] += len(given) - len(kept)
+        return kept
 
     def _place(self, window: Window, what: str, text: str, sentences: list[Span | None],
                choose: Callable[[list[Span]], Span | None]) -> Span:
@@ -135,7 +145,9 @@ class AnswerReader:
         return Span(None, None, text, unfound=True)
 
     def summary(self) -> dict:
-        return {"dropped": dict(sorted(self.dropped.items())),
+        """``parse_failures``: answers (cached like any other) from which no event list could be read."""
+        return {"parse_failures": self.dropped["invalid_json"] + self.dropped["not_an_answer"],
+                "dropped": dict(sorted((k, v) for k, v in self.dropped.items() if v)),
                 "unaligned": {"triggers": self.alignment["trigger:unaligned"],
                               "arguments": self.alignment["argument:unaligned"]},
                 "alignment": dict(sorted(self.alignment.items()))}

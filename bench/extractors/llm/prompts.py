@@ -1,14 +1,17 @@
 """Prompts for event extraction: template files filled with the ontology, few-shot
 examples and numbered sentence windows.
 
-Templates live in ``configs/prompts/`` (``system.txt``, ``user.txt``,
-``example.txt``, and ``cluster.txt`` for event clusters) and are ``string.Template``
-text; only our own data (ontology, gold examples, document sentences) is substituted
-into them, never model output. The mentions listed in a cluster request are model
+Templates live in ``configs/prompts/`` (a system prompt: ``system.txt``, the compact
+rules, or ``system_guidelines.txt``, which carries sections 1 to 4 of the annotation
+guidelines; ``user.txt``, ``example.txt``; ``attributes.txt`` when attributes are asked
+for, and ``cluster.txt`` for event clusters) and are ``string.Template`` text; only our
+own data (ontology, guidelines, gold examples, document sentences) is substituted into
+them, never model output. The mentions listed in a cluster request are model
 output, but they go into the user message as JSON, not through a template.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from collections.abc import Mapping, Sequence
@@ -18,10 +21,18 @@ from string import Template
 
 from bench.errors import ExtractorError
 from bench.extractors.llm.api import Request
-from bench.schema import Document, EventMention, Ontology, Span
+from bench.schema import PROJECT_ROOT, Document, EventMention, Ontology, Span
 
-TEMPLATE_NAMES = ("system", "user", "example")
+TEMPLATE_NAMES = ("user", "example")
 CLUSTER_TEMPLATE = "cluster"
+ATTRIBUTES_TEMPLATE = "attributes"
+GUIDELINES_PATH = PROJECT_ROOT / "annotations" / "guidelines.md"
+
+
+def guidelines_text() -> str:
+    """Sections 1 to 4 of the annotation guidelines (what is annotated, triggers, arguments, attributes)."""
+    text = GUIDELINES_PATH.read_text(encoding="utf-8")
+    return text[text.index("## 1. "):text.index("\n## 5. ")].strip()
 
 
 @dataclass(frozen=True)
@@ -50,14 +61,17 @@ def strict_object(properties: dict) -> dict:
     return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
 
 
-def answer_schema(ontology: Ontology) -> dict:
-    """The JSON schema of an answer."""
+def answer_schema(ontology: Ontology, attributes: bool = False) -> dict:
+    """The JSON schema of an answer; with ``attributes``, each event has its attribute values too."""
     roles = sorted({role for spec in ontology.event_types.values() for role in spec["roles"]})
     argument = strict_object({"role": {"type": "string", "enum": roles}, "text": {"type": "string"}})
-    event = strict_object({"type": {"type": "string", "enum": list(ontology.event_types)},
-                           "trigger": {"type": "string"}, "sentence": {"type": "integer"},
-                           "arguments": {"type": "array", "items": argument}})
-    return strict_object({"events": {"type": "array", "items": event}})
+    fields = {"type": {"type": "string", "enum": list(ontology.event_types)},
+              "trigger": {"type": "string"}, "sentence": {"type": "integer"},
+              "arguments": {"type": "array", "items": argument}}
+    if attributes:
+        fields["attributes"] = strict_object({name: {"type": "string", "enum": list(values)}
+                                              for name, values in ontology.attributes.items()})
+    return strict_object({"events": {"type": "array", "items": strict_object(fields)}})
 
 
 #: The JSON schema of a cluster answer: groups of mention ids.
@@ -90,20 +104,32 @@ def draw_examples(documents: Sequence[Document], gold: Mapping[str, Sequence[Eve
 
 
 class Prompts:
-    """The templates of ``folder``; ``cluster.txt`` is needed only with ``clusters=True``."""
+    """The templates of ``folder``: the system prompt ``system`` (a file name without ``.txt``),
+    ``attributes.txt`` only with ``attributes=True``, ``cluster.txt`` only with ``clusters=True``."""
 
-    def __init__(self, folder: Path, ontology: Ontology, clusters: bool = False):
+    def __init__(self, folder: Path, ontology: Ontology, clusters: bool = False, system: str = "system",
+                 attributes: bool = False):
         self.folder = Path(folder)
+        self.system_name = system
         self.templates = {}
-        for name in TEMPLATE_NAMES + ((CLUSTER_TEMPLATE,) if clusters else ()):
+        names = (system, *TEMPLATE_NAMES, *((ATTRIBUTES_TEMPLATE,) if attributes else ()),
+                 *((CLUSTER_TEMPLATE,) if clusters else ()))
+        for name in names:
             path = self.folder / f"{name}.txt"
             if not path.is_file():
                 raise ExtractorError(f"prompt template {path} not found")
             self.templates[name] = Template(path.read_text(encoding="utf-8"))
+        self.attributes = attributes
+        self.guidelines = guidelines_text() if "guidelines" in self.templates[system].get_identifiers() else ""
         self.event_types = "\n".join(f"- {name}: {spec['definition']}; roles: {', '.join(spec['roles'])}"
                                      for name, spec in ontology.event_types.items())
         self.definitions = {name: spec["definition"] for name, spec in ontology.event_types.items()}
-        self.schema = answer_schema(ontology)
+        self.schema = answer_schema(ontology, attributes)
+
+    def version(self) -> str:
+        """A short hash of the templates in use (and of the guidelines, if the system prompt carries them)."""
+        parts = [f"{name}\0{template.template}" for name, template in sorted(self.templates.items())]
+        return hashlib.sha256("\0".join(parts + [self.guidelines]).encode("utf-8")).hexdigest()[:12]
 
     def render(self, name: str, **values) -> str:
         try:
@@ -115,7 +141,9 @@ class Prompts:
         rendered = "".join(self.render("example", number=i, sentences=numbered([e.sentence]),
                                        answer=json.dumps(e.answer, ensure_ascii=False))
                            for i, e in enumerate(examples, 1))
-        return self.render("system", event_types=self.event_types, examples=rendered)
+        attributes = self.render(ATTRIBUTES_TEMPLATE) if self.attributes else ""
+        return self.render(self.system_name, event_types=self.event_types, examples=rendered, attributes=attributes,
+                           guidelines=self.guidelines)
 
     def request(self, system: str, window: Window) -> Request:
         user = self.render("user", sentences=numbered(window.texts()))

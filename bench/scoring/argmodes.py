@@ -1,0 +1,119 @@
+"""Argument matching modes beside exact and lenient spans: ``head`` and ``entity``.
+
+Exact spans count an argument wrong when a model names it at another length ("der russische
+Präsident Wladimir Putin" for gold "Wladimir Putin") or by another mention of the same
+entity ("Putin" for "Wladimir Putin"). Both modes rewrite the argument spans of both sides
+and then match exactly, one to one, as the exact mode does; triggers stay exact.
+
+- ``head``: each argument span becomes its head word, by the span rules of the guidelines
+  (German noun phrases are head-final before their postmodifiers): leading articles and
+  prepositions are skipped, the phrase ends before the first preposition, article,
+  conjunction or comma after its first word, and its last word is the head. So both spans
+  above have the head "Putin"; "Nacht auf Freitag" has "Nacht".
+- ``entity``: the mentions of an entity are the gold arguments that carry its id; in each
+  sentence they share one span (the first). A gold argument with an entity id becomes that
+  span, and so does a predicted argument whose span is exactly one of the mentions. A
+  prediction is thus correct when it names any mention of the gold argument's entity in
+  that sentence. Documents without entity ids are matched exactly and listed; with no
+  entity ids at all the mode is skipped.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bench.schema import Argument, Document, EventMention, Span
+
+ARGUMENT_MODES = ("head", "entity")
+HEAD_RULES = "span rules: the last word before the first postmodifier (preposition, article, conjunction, comma)"
+_WORD = re.compile(r"[\w][\w.'’-]*")
+_SEPARATOR = re.compile(r"[\s,]")
+#: words that open a postmodifier (or, at the start, precede the phrase)
+_BOUNDARY = frozenset("""ab am an auf aus bei beim bis durch für gegen im in mit nach neben ohne seit über um unter
+    vom von vor während wegen zu zum zur zwischen der die das des dem den ein eine einer eines einem einen und oder
+    sowie bzw""".split())
+
+
+def head_span(text: str, span: Span) -> Span:
+    """The head word of an aligned argument span in the document ``text`` (the span itself if it has no word)."""
+    if not span.aligned:
+        return span
+    phrase = text[span.start:span.end]
+    if not _SEPARATOR.search(phrase):     # one word: its own head (the common case, kept fast)
+        return span
+    words = [(m.start(), m.end()) for m in _WORD.finditer(phrase)]
+    first = next((i for i, (s, e) in enumerate(words) if phrase[s:e].lower() not in _BOUNDARY), None)
+    if first is None:
+        return span
+    last = first
+    for i in range(first + 1, len(words)):
+        start, end = words[i]
+        if phrase[start:end].lower() in _BOUNDARY or "," in phrase[words[i - 1][1]:start]:
+            break
+        last = i
+    start, end = words[last]
+    return Span(span.start + start, span.start + end, phrase[start:end])
+
+
+def _with_arguments(mentions: Sequence[EventMention], span_of) -> list[EventMention]:
+    """The mentions with each argument's span replaced by ``span_of(mention, argument)`` (copied only if it changes)."""
+    result = []
+    for m in mentions:
+        spans = [span_of(m, a) for a in m.arguments]
+        changed = any(new is not a.span for new, a in zip(spans, m.arguments))
+        result.append(replace(m, arguments=tuple(a if new is a.span else replace(a, span=new)
+                                                 for new, a in zip(spans, m.arguments))) if changed else m)
+    return result
+
+
+def head_sides(gold: Sequence[EventMention], predictions: Sequence[EventMention],
+               documents: dict[str, Document]) -> tuple[list[EventMention], list[EventMention]]:
+    """Both sides with every argument span replaced by its head word."""
+    heads: dict[tuple[str, Span], Span] = {}
+
+    def head(mention: EventMention, argument: Argument) -> Span:
+        key = (mention.doc_id, argument.span)
+        if key not in heads:
+            heads[key] = head_span(documents[mention.doc_id].text, argument.span)
+        return heads[key]
+    return _with_arguments(gold, head), _with_arguments(predictions, head)
+
+
+def entity_sides(gold: Sequence[EventMention], predictions: Sequence[EventMention], documents: dict[str, Document]
+                 ) -> tuple[list[EventMention], list[EventMention], list[str]] | None:
+    """Both sides with the argument spans of gold entity mentions replaced by their entity's span in
+    the sentence, and the documents without entity ids; None if no gold argument has an entity id."""
+    canonical: dict[tuple[str, int, str], tuple[int, int]] = {}    # (doc, sentence, entity) -> first span
+    entity_of: dict[tuple[str, int, int], tuple[str, int, str]] = {}   # (doc, start, end) -> its group
+    for m in gold:
+        for a in m.arguments:
+            if a.entity_id and a.span.aligned:
+                group = (m.doc_id, documents[m.doc_id].sentence_index(a.span.start), a.entity_id)
+                canonical[group] = min(canonical.get(group, (a.span.start, a.span.end)), (a.span.start, a.span.end))
+                entity_of.setdefault((m.doc_id, a.span.start, a.span.end), group)
+    if not canonical:
+        return None
+
+    def shared(mention: EventMention, argument: Argument) -> Span:
+        group = entity_of.get((mention.doc_id, argument.span.start, argument.span.end))
+        if group is None or not argument.span.aligned:
+            return argument.span
+        start, end = canonical[group]
+        return Span(start, end, documents[mention.doc_id].text[start:end])
+
+    with_ids = {doc_id for doc_id, _, _ in canonical}
+    without = sorted({m.doc_id for m in gold} - with_ids)
+    return _with_arguments(gold, shared), _with_arguments(predictions, shared), without
+
+
+def rewritten_sides(mode: str, gold: Sequence[EventMention], predictions: Sequence[EventMention],
+                    documents: dict[str, Document]) -> tuple[list | None, list | None, dict]:
+    """Both sides rewritten for ``mode`` (None, None when the mode is skipped) and what scores.json says of it."""
+    if mode == "head":
+        return *head_sides(gold, predictions, documents), {"heads": HEAD_RULES}
+    sides = entity_sides(gold, predictions, documents)
+    if sides is None:
+        return None, None, {"skipped": "no gold argument has an entity id"}
+    return sides[0], sides[1], {"entities": "gold arguments with the same entity id, by sentence",
+                                "documents_without_entity_ids": sides[2]}
