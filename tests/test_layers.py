@@ -31,7 +31,8 @@ ALLOWED = {
     "contrib": {"paths", "errors", "plugins", "schema", "corpus", "scoring", "extractors"},
     "api": {"paths", "errors", "schema", "corpus", "scoring", "harness", "results"},
     "__init__": {"api", "scoring"},
-    "__main__": {"__init__", "api", "paths", "errors", "schema", "corpus", "harness", "replay", "results", "reports",
+    "__main__": {"__init__", "api", "paths", "errors", "plugins", "schema", "corpus", "harness", "replay", "results",
+                 "reports",
                  "contrib"},
 }
 
