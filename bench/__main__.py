@@ -37,10 +37,12 @@ def _overrides(pairs: dict[str, str]) -> list[str]:
 def _hydra_run(args: list[str]) -> int:
     import hydra
 
-    from bench.api import CONFIG_DIR, register_resolvers
+    from bench.api import CONFIG_DIR, compose, register_resolvers
     from bench.harness import run
 
     register_resolvers()
+    if all("=" in arg and not arg.startswith("-") for arg in args):
+        compose(args)       # a single run: a bad override is one line here, not Hydra's report
 
     @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
     def task(cfg) -> None:

@@ -70,7 +70,9 @@ def compose(overrides: Sequence[str] = (), with_hydra: bool = False):
         with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
             cfg = hydra_compose(config_name="config", overrides=list(overrides), return_hydra_config=with_hydra)
     except (HydraException, OmegaConfBaseException) as err:
-        raise DataError([f"config: {str(err).splitlines()[0]}"]) from None
+        options = getattr(err, "options", None)
+        known = f" (available: {', '.join(sorted(options))})" if options else ""
+        raise DataError([f"config: {str(err).splitlines()[0]}{known}"]) from None
     if with_hydra:
         HydraConfig.instance().set_config(cfg)
         with open_dict(cfg):
