@@ -25,7 +25,7 @@ def comparison(tmp_path_factory):
     common = ["scoring.bootstrap_samples=200", "scoring.confidence=0.9"]
     return run_and_compare(tmp_path_factory.mktemp("results"),
                            {"rules": ["extractor.window=12", *common], "rules_narrow": ["extractor.window=3", *common]},
-                           "--samples", "500")
+                           500)
 
 
 def test_compare_writes_tables_in_every_format(comparison):

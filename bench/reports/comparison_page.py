@@ -3,6 +3,7 @@ tests as matrices, per-type F1 of every run, F1 by split, the plots, and links t
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -70,8 +71,9 @@ def _significance(runs: list[Run], tables: ComparisonTables) -> str:
     frame, alpha = tables.significance, significance_level(runs)
     labels = [run.label for run in runs]
     levels = [c.rsplit(" ", 1)[0] for c in frame.columns if c.endswith(" ΔF1")]
+    per_mode = len(frame) // frame["spans"].nunique() * len(levels)
     parts = [f"<p class=\"note\">Paired bootstrap over sentences ({tables.samples:,} resamples): each cell is "
-             f"ΔF1 = row − column in F1 points and the two-sided p-value adjusted for the {len(frame) * len(levels)} "
+             f"ΔF1 = row − column in F1 points and the two-sided p-value adjusted for the {per_mode} "
              f"tests of each span mode ({CORRECTION}, false discovery rate); the unadjusted p is on hover. "
              f"Marked cells: adjusted p &lt; {alpha:g}.</p>"]
     for mode, rows in frame.groupby("spans", sort=False):
@@ -119,9 +121,17 @@ def _per_type(runs: list[Run], tables: ComparisonTables) -> str:
 
 
 def _plots(paths: list[Path]) -> str:
-    """Each SVG inlined as a data URI (an image, so the page stays one file and no plot text is markup)."""
-    return "".join(f'<figure><img class="plot" alt="{escape(p.stem, quote=True)}" src="data:image/svg+xml;base64,'
-                   f'{base64.b64encode(p.read_bytes()).decode("ascii")}"></figure>' for p in paths)
+    """Each SVG inlined as a data URI (an image, so the page stays one file and no plot text is markup), at the
+    size the SVG gives in points, so that the page's layout does not wait for the images."""
+    figures = []
+    for path in paths:
+        svg = path.read_bytes()
+        size = re.search(rb'<svg[^>]*\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"', svg)
+        width, height = (round(float(v) * 4 / 3) for v in size.groups())
+        figures.append(f'<figure><img class="plot" alt="{escape(path.stem, quote=True)}" width="{width}" '
+                       f'height="{height}" src="data:image/svg+xml;base64,{base64.b64encode(svg).decode("ascii")}">'
+                       "</figure>")
+    return "".join(figures)
 
 
 def comparison_report(runs: list[Run], tables: ComparisonTables) -> str:
