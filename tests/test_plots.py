@@ -25,6 +25,14 @@ def texts(path) -> list[str]:
     return ["".join(t.itertext()).strip() for t in ET.parse(path).getroot().iter(f"{SVG}text")]
 
 
+def outside(path) -> list[str]:
+    """Texts placed outside the SVG's drawing (a legend cut off by the saved figure's box)."""
+    root = ET.parse(path).getroot()
+    _, _, width, height = map(float, root.get("viewBox").split())
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text") if t.get("x") is not None
+            and not (0 <= float(t.get("x")) <= width and 0 <= float(t.get("y")) <= height)]
+
+
 def test_every_plot_is_written_as_png_and_svg(comparison):
     out, _ = comparison
     for name in ("per_type_TC_exact", "per_type_AC_exact", "precision_recall_exact", "confusion_rules",
@@ -32,6 +40,7 @@ def test_every_plot_is_written_as_png_and_svg(comparison):
         for suffix in (".png", ".svg"):
             path = out / "plots" / f"{name}{suffix}"
             assert path.is_file() and path.stat().st_size > 5000, path
+        assert outside(out / "plots" / f"{name}.svg") == [], name
 
 
 @pytest.mark.parametrize("level", ["TC", "AC"])

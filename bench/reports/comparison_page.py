@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench.reports.html import page, pct, section, table
+from bench.reports.html import folder_name, page, pct, section, table
 from bench.reports.leaderboard import CORRECTION, confidence_text, significance_level
 from bench.reports.runs import Run
 
@@ -62,7 +62,7 @@ def _runs_table(runs: list[Run]) -> str:
     rows = [[_run_link(run), escape(run.scores.get("data", {}).get("fingerprint", "")[:12]),
              escape(str(run.info.get("extractor", run.config.get("extractor", {}).get("_target_", "")))),
              f'<span class="text">{escape(" ".join(run.info.get("overrides", [])))}</span>',
-             escape(str(run.folder))] for run in runs]
+             escape(folder_name(run))] for run in runs]
     return table(["run (its page)", "data", "extractor", "overrides", "result folder"], rows, "runs")
 
 

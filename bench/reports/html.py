@@ -39,6 +39,12 @@ def table(header: list[str], rows: list[list[str]], css: str = "") -> str:
     return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def folder_name(run: Run) -> str:
+    """A run's result folder as named under the results folder (``NAME/TIMESTAMP``): the page does not depend
+    on where the results were kept."""
+    return f"{run.folder.parent.name}/{run.folder.name}"
+
+
 def pct(value: float) -> str:
     return f"{100 * value:.1f}"
 

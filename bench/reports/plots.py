@@ -82,9 +82,9 @@ def precision_recall(runs: list[Run], folder: Path, mode: str = "exact") -> list
                 enumerate(runs)]
     level_keys = [Line2D([], [], color="#444", marker=MARKERS.get(level, "o"), linestyle="", label=level)
                   for level in runs[0].scores["levels"][mode]] if runs else []
-    axis.add_artist(axis.legend(handles=run_keys, title="run", loc="upper left", bbox_to_anchor=(0, -0.1),
-                                fontsize=8, frameon=False))
-    axis.legend(handles=level_keys, title="level", loc="lower right", fontsize=8, ncol=2)
+    axis.add_artist(axis.legend(handles=level_keys, title="level", loc="lower right", fontsize=8, ncol=2))
+    axis.legend(handles=run_keys, title="run", loc="upper left", bbox_to_anchor=(0, -0.1), fontsize=8,
+                frameon=False)          # the axes' own legend, so that the saved figure's tight box includes it
     axis.set_xlabel("recall, %")
     axis.set_ylabel("precision, %")
     axis.set_xlim(0, 100)

@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from html import escape
 
-from bench.reports.html import (COUNTS_HEADER, coref_attribute_tables, counts_row, levels_table, page, pct,
-                                section, table, anchor)
+from bench.reports.html import (COUNTS_HEADER, anchor, coref_attribute_tables, counts_row, folder_name,
+                                levels_table, page, pct, section, table)
 from bench.reports.runs import Run
 from bench.schema import Document, EventMention
 from bench.scoring import match_status
@@ -189,4 +189,4 @@ def run_report(run: Run, gold: list[EventMention], documents: dict[str, Document
                  section("types", "Event types", _type_index(per_doc)), LEGEND]
     contents += [("documents", "Documents"), ("types", "Event types"), ("legend", "Legend")]
     sections += [section(anchor("doc", d), d, _sentence_blocks(documents[d], per_doc.get(d, []))) for d in doc_ids]
-    return page(f"bench report: {run.label}", f"result folder {run.folder}", contents, sections)
+    return page(f"bench report: {run.label}", f"result folder {folder_name(run)}", contents, sections)
