@@ -164,3 +164,23 @@ def test_hostile_labels_and_types_are_escaped_everywhere(hostile, tmp_path):
     assert "\\& co" in table and " & co" not in table
     done = compile_latex(table, tmp_path)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_coreference_and_attributes_are_shown_beside_extraction_when_scored(tmp_path):
+    done = cli("run", "extractor=rules", "scoring.coref=true", "clusterer=lemma", f"results_dir={tmp_path}",
+               "scoring.bootstrap_samples=0", "print_table=false")      # and no intervals: pages without them
+    assert done.returncode == 0, done.stderr
+    compared = cli("compare", f"results_dir={tmp_path}", "--samples", "100")
+    assert compared.returncode == 0, compared.stderr
+    assert "CoNLL F1 cross_document/with_singletons" in compared.stdout
+    assert "tense acc." in compared.stdout and "polarity acc." in compared.stdout
+    [out] = list((tmp_path / "comparisons").iterdir())
+    assert (out / "coref_attributes.csv").read_text().startswith("run,CoNLL F1 within_document/with_singletons")
+    [scores_path] = (tmp_path / "rules").glob("*/scores.json")
+    scores = json.loads(scores_path.read_text(encoding="utf-8"))
+    page = (out / "reports" / "rules.html").read_text(encoding="utf-8")
+    assert 'id="coref-attributes"' in page and 'id="coref-attributes"' in (out / "report.html").read_text()
+    conll = scores["coreference"]["cross_document/with_singletons"]["conll_f1"]
+    assert f"<td>cross_document/with_singletons</td><td><strong>{100 * conll:.1f}</strong>" in page
+    tense = scores["attributes"]["tense"]["exact"]["accuracy"]
+    assert f"<td>tense</td><td>{100 * tense:.1f}</td>" in page
