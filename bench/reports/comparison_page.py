@@ -144,11 +144,13 @@ def comparison_report(runs: list[Run], tables: ComparisonTables) -> str:
     sections.append(section("per-type", "Per event type", _per_type(runs, tables)))
     contents.append(("per-type", "Per event type"))
     if tables.splits is not None:
+        split_table = tables.splits.reset_index().to_html(border=0, index=False, float_format="%.1f")
         sections.append(section("splits", "By split", "<p class=\"note\">F1 (%, exact spans) on each test split "
-                                "and the gap between them.</p>" + tables.splits.to_html(border=0, float_format="%.1f")))
+                                f"and the gap between them.</p>{split_table}"))
         contents.append(("splits", "By split"))
     if tables.extras is not None:
-        sections.append(section("coref-attributes", "Coreference and attributes", tables.extras.to_html(border=0)))
+        extras_table = tables.extras.reset_index().to_html(border=0, index=False)
+        sections.append(section("coref-attributes", "Coreference and attributes", extras_table))
         contents.append(("coref-attributes", "Coreference and attributes"))
     sections.append(section("plots", "Plots", _plots(tables.plots)))
     contents.append(("plots", "Plots"))
