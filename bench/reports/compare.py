@@ -7,9 +7,13 @@ from pathlib import Path
 import pandas as pd
 
 from bench.corpus import data_fingerprint, load_data
-from bench.reports import html, plots
-from bench.reports.leaderboard import (argument_mode_frame, coref_attribute_frame, leaderboard_frame, readable,
-                                      significance_frame, split_frame)
+from bench.reports import plots
+from bench.reports.comparison_page import ComparisonTables, comparison_report
+from bench.reports.latex import leaderboard_latex
+from bench.reports.leaderboard import (CORRECTION, argument_mode_frame, confidence_text, coref_attribute_frame,
+                                      leaderboard_frame, per_type_frame, readable, significance_frame,
+                                      split_frame)
+from bench.reports.run_page import run_report
 from bench.reports.runs import Run, latest_runs, load_runs, sweep_runs
 from bench.results import rename_into_place, staged_result
 from bench.schema import Document, EventMention
@@ -49,14 +53,14 @@ def _write_comparison(runs: list[Run], gold: list[EventMention], documents: dict
     (out / "plots").mkdir()
     (out / "reports").mkdir()
     markdown = []
+    confidence = confidence_text(runs)
     for mode in ("exact", "lenient"):
         frame = leaderboard_frame(runs, mode)
         frame.to_csv(out / f"leaderboard_{mode}.csv", float_format="%.2f")
+        (out / f"leaderboard_{mode}.tex").write_text(leaderboard_latex(frame, runs, mode), encoding="utf-8")
         shown = readable(frame)
-        shown.to_latex(out / f"leaderboard_{mode}.tex", escape=True, caption=f"Event extraction on the bench gold "
-                       f"({mode} spans): P, R, F1 (\\%) with 95\\% bootstrap intervals.", label=f"tab:bench-{mode}")
         f1_only = shown[[c for c in shown.columns if c.endswith(" F1")]]
-        markdown.append(f"**{mode} spans**: F1 (%) with 95% bootstrap interval\n\n" + f1_only.to_markdown())
+        markdown.append(f"**{mode} spans**: F1 (%) with {confidence} bootstrap interval\n\n" + f1_only.to_markdown())
     by_split = split_frame(runs)
     if by_split is not None:
         by_split.to_csv(out / "leaderboard_splits.csv", float_format="%.2f")
@@ -74,6 +78,7 @@ def _write_comparison(runs: list[Run], gold: list[EventMention], documents: dict
         markdown.append("**Event coreference and attributes** (scoring.coref=true; CoNLL F1 and accuracy over "
                         "triggers matched by span, %)\n\n" + extras.to_markdown())
     leaderboard_md = "\n\n".join(markdown) + "\n"
+    significance = None
     if len(runs) > 1:
         frames = [significance_frame(runs, gold, documents, mode, samples=samples) for mode in ("exact", "lenient")]
         significance = pd.concat([f.assign(spans=mode) for f, mode in zip(frames, ("exact", "lenient"))])
@@ -82,15 +87,18 @@ def _write_comparison(runs: list[Run], gold: list[EventMention], documents: dict
         long[["level", "figure"]] = long["variable"].str.rsplit(" ", n=1, expand=True)
         table = long.pivot_table(index=["spans", "A", "B", "level"], columns="figure", values="value", sort=False)
         leaderboard_md += ("\n**Paired bootstrap over sentences** (ΔF1 = A - B in points, two-sided p, "
-                           f"{samples:,} resamples)\n\n" + table.reset_index().to_markdown(index=False, floatfmt=".4f")
-                           + "\n")
+                           f"{samples:,} resamples; p_adj: {CORRECTION} over the tests of each span mode)\n\n"
+                           + table.reset_index().to_markdown(index=False, floatfmt=".4f") + "\n")
     (out / "leaderboard.md").write_text(leaderboard_md, encoding="utf-8")
-    plots.per_type_f1(runs, out / "plots")
-    plots.per_type_f1(runs, out / "plots", level="AC")
-    plots.precision_recall(runs, out / "plots")
+    per_type = {level: per_type_frame(runs, gold, documents, level) for level in ("TC", "AC")}
+    drawn = [plots.per_type_f1(frame, runs, out / "plots", level) for level, frame in per_type.items()]
+    drawn.append(plots.precision_recall(runs, out / "plots"))
+    if by_split is not None:
+        drawn.append(plots.split_f1(runs, out / "plots"))
     for run in runs:
-        plots.type_confusion(run, gold, documents, out / "plots")
-        (out / "reports" / f"{run.key}.html").write_text(html.run_report(run, gold, documents), encoding="utf-8")
-    board_html = readable(leaderboard_frame(runs, "exact")).to_html(border=0)
-    (out / "report.html").write_text(html.comparison_report(runs, gold, documents, board_html), encoding="utf-8")
+        drawn.append(plots.type_confusion(run, gold, documents, out / "plots"))
+        (out / "reports" / f"{run.key}.html").write_text(run_report(run, gold, documents), encoding="utf-8")
+    tables = ComparisonTables(significance, per_type, by_split, extras, samples,
+                              [path for paths in drawn for path in paths if path.suffix == ".svg"])
+    (out / "report.html").write_text(comparison_report(runs, tables), encoding="utf-8")
     return leaderboard_md

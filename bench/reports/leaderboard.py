@@ -7,7 +7,22 @@ import pandas as pd
 
 from bench.reports.runs import Run
 from bench.schema import Document, EventMention
-from bench.scoring import LEVELS, paired_bootstrap, unit_counts
+from bench.scoring import LEVELS, bootstrap_interval, paired_bootstrap, unit_counts
+
+#: the correction for many comparisons applied to the paired tests' p-values, as the pages name it
+CORRECTION = "Benjamini-Hochberg"
+
+
+def confidence_text(runs: list[Run]) -> str:
+    """The confidence level of the runs' bootstrap intervals, as written in captions: ``95%``
+    (several levels, comma-separated, when the runs were scored with different ones)."""
+    levels = sorted({float(run.scores.get("settings", {}).get("confidence", 0.95)) for run in runs})
+    return ", ".join(f"{100 * level:g}%" for level in levels)
+
+
+def significance_level(runs: list[Run]) -> float:
+    """The level at which a paired test counts as significant: one minus the (lowest) confidence level."""
+    return 1 - min(float(run.scores.get("settings", {}).get("confidence", 0.95)) for run in runs)
 
 
 def leaderboard_frame(runs: list[Run], mode: str = "exact") -> pd.DataFrame:
@@ -91,7 +106,10 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 def significance_frame(runs: list[Run], gold: list[EventMention], documents: dict[str, Document],
                        mode: str = "exact", samples: int = 10_000, seed: int = 0) -> pd.DataFrame:
-    """Paired bootstrap over sentences for every pair of runs and level: F1 difference and p-value."""
+    """Paired bootstrap over sentences for every pair of runs and level: F1 difference, p-value, and the
+    p-value adjusted for the many comparisons of this span mode (Benjamini-Hochberg, ``p_adj``)."""
+    from scipy.stats import false_discovery_control
+
     counts = {(run.label, level): unit_counts(gold, run.predictions, documents, level=level, mode=mode)
               for run in runs for level in LEVELS}
     rows = []
@@ -101,4 +119,38 @@ def significance_frame(runs: list[Run], gold: list[EventMention], documents: dic
             test = paired_bootstrap(counts[(a.label, level)], counts[(b.label, level)], samples, seed)
             row |= {f"{level} ΔF1": 100 * test["delta_f1"], f"{level} p": test["p_value"]}
         rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    p_columns = [f"{level} p" for level in LEVELS]
+    if len(frame):
+        adjusted = false_discovery_control(frame[p_columns].to_numpy().ravel(), method="bh")
+        for i, column in enumerate(p_columns):
+            frame.insert(frame.columns.get_loc(column) + 1, f"{column}_adj", adjusted.reshape(len(frame), -1)[:, i])
+    return frame
+
+
+def per_type_frame(runs: list[Run], gold: list[EventMention], documents: dict[str, Document], level: str = "TC",
+                   mode: str = "exact") -> pd.DataFrame:
+    """One row per event type (most gold first): its gold count (triggers for TC, arguments for AC) and each
+    run's F1 with a bootstrap interval of that type alone, drawn as the run's own intervals were (samples,
+    seed, confidence from its scores) over the sentences where the type occurs in the gold or the prediction
+    (elsewhere a sentence adds nothing to the type's counts; resampling it would only add empty resamples
+    scored 0); percent. Types only predicted have a gold count of 0."""
+    entries = [run.scores["per_type"][mode][level] for run in runs]
+    types = {t for e in entries for t, c in e.items() if c["tp"] + c["fp"] + c["fn"]}
+    gold_count = {t: next((e[t]["tp"] + e[t]["fn"] for e in entries if t in e), 0) for t in types}
+    order = sorted(types, key=lambda t: (-gold_count[t], t))
+    frame = pd.DataFrame({"gold": [gold_count[t] for t in order]}, index=pd.Index(order, name="type"))
+    for run, entry in zip(runs, entries):
+        settings = run.scores.get("settings", {})
+        f1, low, high = [], [], []
+        for t in order:
+            counts = unit_counts([m for m in gold if m.type == t], [m for m in run.predictions if m.type == t],
+                                 documents, level=level, mode=mode)
+            counts = counts[counts.sum(axis=1) > 0]
+            interval = bootstrap_interval(counts, settings.get("bootstrap_samples", 1000), settings.get("seed", 0),
+                                          settings.get("confidence", 0.95)).get("f1", [float("nan")] * 2)
+            f1.append(100 * entry.get(t, {"f1": 0.0})["f1"])
+            low.append(100 * interval[0])
+            high.append(100 * interval[1])
+        frame[f"{run.label} F1"], frame[f"{run.label} F1 low"], frame[f"{run.label} F1 high"] = f1, low, high
+    return frame

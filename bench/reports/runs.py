@@ -14,6 +14,7 @@ from bench.schema import Document, EventMention
 
 #: folders under results/ that hold no runs
 NOT_RUNS = {"comparisons"}
+NAMING_OVERRIDES = ("extractor=", "run_name=", "results_dir=")
 
 
 @dataclass
@@ -30,14 +31,18 @@ class Run:
 
 
 def label_runs(runs: list[Run]) -> None:
-    """Name each run for tables: its name and the overrides that differ between the runs
-    (sweeps), or its timestamp when they name nothing apart."""
-    overrides = [{o for o in run.info.get("overrides", []) if not o.startswith("extractor=")} for run in runs]
+    """Name each run for tables: its name, with the overrides that differ between the runs (sweeps),
+    or with its timestamp when several runs of one name differ in nothing else. Overrides that only name the run or
+    its folder (``extractor=``, ``run_name=``, ``results_dir=``) are left out: the name says them."""
+    overrides = [{o for o in run.info.get("overrides", []) if not o.startswith(NAMING_OVERRIDES)} for run in runs]
     shared = set.intersection(*overrides) if overrides else set()
     names = Counter(run.name for run in runs)
     for run, own in zip(runs, overrides):
         differing = sorted(own - shared)
-        run.label = f"{run.name} [{', '.join(differing)}]" if differing else f"{run.name} ({run.folder.name})"
+        if differing:
+            run.label = f"{run.name} [{', '.join(differing)}]"
+        else:
+            run.label = run.name if names[run.name] == 1 else f"{run.name} ({run.folder.name})"
         run.key = run.name if names[run.name] == 1 else f"{run.name}-{run.folder.name}"
 
 
