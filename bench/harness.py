@@ -25,7 +25,6 @@ from bench.paths import project_path
 from bench.results import check_name, headline_markdown, headline_text, publish, staged_result, without_environment
 from bench.schema import Document, EventMention, load_ontology
 from bench.scoring import LEVELS, MODES, score
-from bench.scoring.coref import attribute_scores, coreference_scores
 
 def parse_shard(shard: str | None) -> tuple[int, int] | None:
     """``"I/N"`` -> (I, N): this run extracts shard I (0-based) of N."""
@@ -100,6 +99,8 @@ def score_predictions(predictions: Sequence[EventMention], documents: dict[str, 
     predicted = [m for m in aligned if m.doc_id in gold]
     scores = score(gold_mentions, predicted, scored_docs, **settings)
     if scoring_cfg.coref:
+        from bench.scoring.coref import attribute_scores, coreference_scores
+
         scores["attributes"] = attribute_scores(gold_mentions, predicted, scored_docs, load_ontology().attributes)
         scores["coreference"] = coreference_scores(gold_mentions, predicted, scored_docs) or "not predicted"
     splits = list(dict.fromkeys(name for d, name in (split_of or {}).items() if d in gold))   # in config order

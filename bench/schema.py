@@ -12,7 +12,7 @@ from bench.paths import PROJECT_ROOT
 ONTOLOGY_PATH = PROJECT_ROOT / "annotations" / "ontology.yaml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """Characters ``start`` (inclusive) to ``end`` (exclusive), in code points.
 
@@ -36,7 +36,7 @@ class Span:
         return self.aligned and other.aligned and self.start < other.end and other.start < self.end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Argument:
     role: str
     span: Span
@@ -44,7 +44,7 @@ class Argument:
     entity_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventMention:
     doc_id: str
     type: str
