@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 from bench.errors import DataError
@@ -152,16 +153,15 @@ _LONG_DIGITS = re.compile("[0-9]{19}")
 _DEEP = 200
 
 
-def _nesting(value) -> int:
-    """How deeply lists and objects nest in a parsed JSON value (walking containers only)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, depth)
-            stack += [(v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)
-                      if isinstance(v, (dict, list))]
-    return deepest
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _nesting(text: str) -> int:
+    """How deeply lists and objects nest in a valid JSON text: its brackets outside strings, counted."""
+    brackets = _BRACKET.findall(_JSON_STRING.sub("", text))
+    return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
 
 
 def loads_checked(text: str):
@@ -177,7 +177,7 @@ def loads_checked(text: str):
         except orjson.JSONDecodeError:
             pass
         else:
-            if text.count("[") + text.count("{") < _DEEP or _nesting(value) < _DEEP:
+            if text.count("[") + text.count("{") < _DEEP or _nesting(text) < _DEEP:
                 return value
     try:
         value = json.loads(text)
@@ -339,6 +339,8 @@ class _Checker:
     def attributes(self, attributes, where: str) -> None:
         if not isinstance(attributes, dict):
             self.report(where, "'attributes' must be an object")
+            return
+        if not attributes and not self.gold:      # nothing to check: predictions may leave them out
             return
         for name, allowed in self.ontology.attributes.items():
             value = attributes.get(name)

@@ -191,9 +191,12 @@ def test_deep_nesting_reads_as_json_reads_it(depth, monkeypatch):
 
     def outcome():
         try:
-            return corpus._nesting(loads_checked(text))
+            value, levels = loads_checked(text), 0
         except JSONValueError as err:
             return str(err)
+        while isinstance(value, list):
+            value, levels = value[0], levels + 1
+        return levels, value
 
     fast = outcome()
     monkeypatch.setattr(corpus, "orjson", None)
