@@ -160,18 +160,19 @@ def main() -> None:
     parser.add_argument("--end-to-end", type=int, nargs="*", default=[100_000, 1_000_000],
                         help="gold mentions of the end-to-end rows (none: skip them)")
     options = parser.parse_args()
-    if options.sizes:
-        print("| mentions | documents | bench TC s | bench mentions/s | peak MB | seqeval s | seqeval mentions/s | "
-              "peak MB | speed-up | full score s | full mentions/s | peak MB | same F1 |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--:|")
-        for n in options.sizes:
-            print(in_memory_row(n), flush=True)
-    if options.end_to_end:
-        print("\n| gold mentions | predicted mentions | file MB | json read s | peak MB | "
-              "`bench score` s | peak MB | ratio |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for n in options.end_to_end:
-            print(end_to_end_row(n), flush=True)
+    print_table(["mentions", "documents", "bench TC s", "bench mentions/s", "peak MB", "seqeval s",
+                 "seqeval mentions/s", "peak MB", "speed-up", "full score s", "full mentions/s", "peak MB", "same F1"],
+                in_memory_row, options.sizes)
+    print_table(["gold mentions", "predicted mentions", "file MB", "json read s", "peak MB", "`bench score` s",
+                 "peak MB", "ratio"], end_to_end_row, options.end_to_end)
+
+
+def print_table(header: list[str], row, sizes: list[int]) -> None:
+    """A Markdown table with one row per size, each printed as soon as it is measured."""
+    if sizes:
+        print(f"\n| {' | '.join(header)} |\n|{'---:|' * len(header)}", flush=True)
+        for n in sizes:
+            print(row(n), flush=True)
 
 
 if __name__ == "__main__":

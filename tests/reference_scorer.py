@@ -127,17 +127,14 @@ def semeval(gold, pred) -> dict:
             found.append(len(pairs))
             g_left = [i for k, i in enumerate(g_left) if k not in pairs]
             p_left = [j for k, j in enumerate(p_left) if k not in set(pairs.values())]
-        correct = sum(found[s] for s in correct_stages)
-        partial = sum(found[s] for s in partial_stages)
-        incorrect = sum(found) - correct - partial
-        missed, spurious = len(g_left), len(p_left)
-        possible, actual = correct + incorrect + partial + missed, correct + incorrect + partial + spurious
-        hits = correct + 0.5 * partial
-        precision = hits / actual if actual else 0.0
-        recall = hits / possible if possible else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        result[mode] = {"precision": precision, "recall": recall, "f1": f1, "correct": correct,
-                        "incorrect": incorrect, "partial": partial, "missed": missed, "spurious": spurious}
+        counts = {"correct": sum(found[s] for s in correct_stages), "partial": sum(found[s] for s in partial_stages)}
+        counts["incorrect"] = sum(found) - counts["correct"] - counts["partial"]
+        counts["missed"], counts["spurious"] = len(g_left), len(p_left)
+        hits = counts["correct"] + 0.5 * counts["partial"]        # half credit for a partial match
+        matched = counts["correct"] + counts["incorrect"] + counts["partial"]
+        p, r, f = prf(hits, matched + counts["spurious"] - hits, matched + counts["missed"] - hits)
+        result[mode] = {"precision": p, "recall": r, "f1": f, **{k: counts[k] for k in
+                        ("correct", "incorrect", "partial", "missed", "spurious")}}
     return result
 
 
