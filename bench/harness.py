@@ -27,7 +27,6 @@ from bench.results import (check_name, headline_text, publish, result_table, sta
                            without_environment)
 from bench.schema import Document, EventMention, load_ontology
 from bench.scoring import LEVELS, MODES, SCORING_MODES, score
-from bench.scoring.coref import attribute_scores, coreference_scores
 
 def parse_shard(shard: str | None) -> tuple[int, int] | None:
     """``"I/N"`` -> (I, N): this run extracts shard I (0-based) of N."""
@@ -101,6 +100,8 @@ def score_predictions(predictions: Sequence[EventMention], documents: dict[str, 
     predicted = [m for m in aligned if m.doc_id in gold]
     scores = score(gold_mentions, predicted, scored_docs, **settings)
     if scoring_cfg.coref:
+        from bench.scoring.coref import attribute_scores, coreference_scores
+
         scores["attributes"] = attribute_scores(gold_mentions, predicted, scored_docs, load_ontology().attributes)
         scores["coreference"] = coreference_scores(gold_mentions, predicted, scored_docs) or "not predicted"
     splits = list(dict.fromkeys(name for d, name in (split_of or {}).items() if d in gold))   # in config order

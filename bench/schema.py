@@ -1,6 +1,7 @@
 """The data model: spans, event mentions, documents, and the ontology they follow."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -12,7 +13,7 @@ from bench.paths import PROJECT_ROOT
 ONTOLOGY_PATH = PROJECT_ROOT / "annotations" / "ontology.yaml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """Characters ``start`` (inclusive) to ``end`` (exclusive), in code points.
 
@@ -36,7 +37,7 @@ class Span:
         return self.aligned and other.aligned and self.start < other.end and other.start < self.end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Argument:
     """A role of an event filled by a span; ``entity_id`` names the entity across its mentions."""
 
@@ -46,7 +47,7 @@ class Argument:
     entity_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventMention:
     """One event in a document: its type, trigger and arguments; ``cluster`` groups the mentions of one
     event (event coreference), ``attributes`` (polarity, modality, ...) leave ``==`` out."""
@@ -70,10 +71,20 @@ class Document:
 
     def sentence_index(self, offset: int) -> int:
         """Index of the sentence holding character ``offset`` (-1 if none)."""
+        starts = self._ordered_starts
+        if starts is not None:                     # disjoint sentences in text order: a binary search
+            i = bisect_right(starts, offset) - 1
+            return i if i >= 0 and offset < self.sentences[i].end else -1
         for i, sentence in enumerate(self.sentences):
             if sentence.start <= offset < sentence.end:
                 return i
         return -1
+
+    @cached_property
+    def _ordered_starts(self) -> list[int] | None:
+        """The sentence starts if the sentences are disjoint and in text order (as split_sentences gives them)."""
+        ordered = all(a.end <= b.start for a, b in zip(self.sentences, self.sentences[1:]))
+        return [s.start for s in self.sentences] if ordered else None
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,7 @@ class Ontology:
 
     @classmethod
     def from_file(cls, path: Path) -> Ontology:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         return cls(
             version=str(raw["version"]),
             event_types=raw["event_types"],

@@ -5,10 +5,13 @@ import copy
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bench import corpus
 from bench.__main__ import main
 from bench.errors import DataError
-from bench.corpus import load_document, read_annotation_file, read_jsonl, split_sentences
+from bench.corpus import JSONValueError, load_document, loads_checked, read_annotation_file, read_jsonl, split_sentences
 from bench.schema import PROJECT_ROOT
 
 GOLD_DIR = PROJECT_ROOT / "annotations" / "gold"
@@ -152,3 +155,52 @@ def test_export_writes_every_gold_mention(tmp_path, capsys, seed_documents):
     assert len(exported) == len(gold) > 0
     assert {(m.doc_id, m.trigger.start, m.type) for m in exported} == {(m.doc_id, m.trigger.start, m.type) for m in gold}
     assert all(m.cluster for m in exported)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers(-2 ** 70, 2 ** 70) | st.text(max_size=6)
+    | st.sampled_from(["\ud800", "a\udfffb", "\U0001f600"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=12)
+
+
+def _outcome(text):
+    try:
+        return repr(loads_checked(text))
+    except JSONValueError as err:
+        return f"error: {err} {err.line} {err.column}"
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(json_values, st.booleans(), st.text(alphabet='{}[],:"\\ 0123456789.eE-+nul', max_size=3), st.integers(0, 40))
+def test_the_fast_json_reader_reads_exactly_what_json_reads(value, ascii_only, junk, where):
+    """Every text, valid or spliced with junk, gives the standard library's value or message, with
+    orjson or without."""
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    for candidate in (text, text[:where] + junk + text[where:]):
+        fast = _outcome(candidate)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(corpus, "orjson", None)
+            assert fast == _outcome(candidate)
+
+
+@pytest.mark.parametrize("depth", [150, 250, 990, 1100, 5000])
+def test_deep_nesting_reads_as_json_reads_it(depth, monkeypatch):
+    text = "[" * depth + '{"a": 1}' + "]" * depth
+
+    def outcome():
+        try:
+            value, levels = loads_checked(text), 0
+        except JSONValueError as err:
+            return str(err)
+        while isinstance(value, list):
+            value, levels = value[0], levels + 1
+        return levels, value
+
+    fast = outcome()
+    monkeypatch.setattr(corpus, "orjson", None)
+    assert fast == outcome()
+
+
+def test_the_fast_json_reader_is_installed():
+    assert corpus.orjson is not None      # a dev dependency, so that the test above compares two readers

@@ -7,10 +7,10 @@ import numpy as np
 
 from bench.schema import Document, EventMention
 from bench.scoring.argmodes import ARGUMENT_MODES, rewritten_sides
-from bench.scoring.intervals import bootstrap_interval, paired_bootstrap
+from bench.scoring.intervals import bootstrap_intervals, paired_bootstrap
 from bench.scoring.match import NO_MATCH
 from bench.scoring.result import Scores
-from bench.scoring.metrics import (LEVELS, MODES, Outcome, Units, counts_entry,
+from bench.scoring.metrics import (LEVELS, MODES, Outcome, Units, counts_entries, counts_entry,
                                    match_level, prf, semeval_trigger_scores, tables)
 
 #: every mode a run can be scored in: span modes, then argument modes (triggers exact)
@@ -69,24 +69,24 @@ def score(gold: Iterable[EventMention], predictions: Iterable[EventMention], doc
                          "unaligned_predicted_arguments": int((pred_tables[1].columns["a_start"] < 0).sum())},
               "settings": {"exclude_roles": list(exclude_roles), "bootstrap_samples": bootstrap_samples,
                            "bootstrap_unit": "sentence", "seed": seed, "confidence": confidence}})
+    intervals = dict(zip(outcomes, bootstrap_intervals([o.unit_counts(len(units)) for o in outcomes.values()],
+                                                       bootstrap_samples, seed, confidence)))
     for mode in modes:
         for key in ("levels", "macro_f1", "per_type", "per_role", "per_document"):
             result[key][mode] = {}
         for level in levels:
             outcome: Outcome = outcomes[(mode, level)]
-            entry = counts_entry(*outcome.counts)
-            entry["ci"] = bootstrap_interval(outcome.unit_counts(len(units)), bootstrap_samples, seed, confidence)
-            result["levels"][mode][level] = entry
+            result["levels"][mode][level] = {**counts_entry(*outcome.counts), "ci": intervals[(mode, level)]}
             by_type = outcome.by("type", len(types))
             gold_types = [i for i, row in enumerate(by_type) if row[0] + row[2] > 0]
-            result["per_type"][mode][level] = {types[i]: counts_entry(*by_type[i]) for i in range(len(types))}
+            result["per_type"][mode][level] = dict(zip(types, counts_entries(by_type)))
             macro = prf(*by_type[gold_types].T)[2] if gold_types else np.zeros(1)
             result["macro_f1"][mode][level] = float(np.mean(macro))
             by_doc = outcome.by("doc", len(docs))
-            result["per_document"][mode][level] = {docs[i]: counts_entry(*by_doc[i]) for i in range(len(docs))}
+            result["per_document"][mode][level] = dict(zip(docs, counts_entries(by_doc)))
             if level in ("AC", "AC+"):
                 by_role = outcome.by("role", len(roles))
-                result["per_role"][mode][level] = {roles[i]: counts_entry(*by_role[i]) for i in range(len(roles))}
+                result["per_role"][mode][level] = dict(zip(roles, counts_entries(by_role)))
     for mode, note in notes.items():
         if mode in modes and "exact" in modes:
             gained = {level: result["levels"][mode][level]["tp"] - result["levels"]["exact"][level]["tp"]

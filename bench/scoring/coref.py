@@ -17,8 +17,6 @@ from collections.abc import Hashable, Sequence
 from functools import partial
 
 import numpy as np
-from scorch import scores as scorch
-from sklearn.metrics import f1_score
 
 from bench.schema import Document, EventMention
 from bench.scoring.match import NO_MATCH
@@ -56,6 +54,8 @@ def blanc_by_document(key: Sequence[Cluster], response: Sequence[Cluster],
     """BLANC recall, precision, F1 with coreference and non-coreference links counted within each
     document and summed (the reference scorer's BLANC over several documents); the edge cases
     are scorch's (Recasens and Hovy, 2011)."""
+    from scorch import scores as scorch
+
     by_doc: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
     for side, clusters in enumerate((key, response)):
         for cluster in clusters:
@@ -86,6 +86,8 @@ def cluster_scores(key: Sequence[Cluster], response: Sequence[Cluster],
                    document_of: dict[Hashable, str] | None = None) -> dict[str, dict[str, float]]:
     """Every metric as precision, recall, F1, plus CoNLL F1; with ``document_of`` (mention -> document),
     BLANC counts links within documents only."""
+    from scorch import scores as scorch
+
     blanc = partial(blanc_by_document, document_of=document_of) if document_of else scorch.blanc
     result = {}
     for name, metric in (("muc", scorch.muc), ("b3", scorch.b_cubed), ("ceafe", scorch.ceaf_e),
@@ -136,6 +138,8 @@ def attribute_scores(gold: list[EventMention], predictions: list[EventMention], 
                      attributes: Sequence[str]) -> dict:
     """Per attribute: accuracy and macro-F1 over triggers matched by span (exact and lenient),
     and "TC + attribute" F1 end to end. An attribute no prediction carries is reported as not predicted."""
+    from sklearn.metrics import f1_score
+
     _, gold_tables, pred_tables = tables(gold, predictions, Units(documents))
     result = {}
     for name in attributes:

@@ -5,7 +5,7 @@ count rows; the weights of many resamples are drawn at once (vectorised, seeded)
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -16,27 +16,39 @@ _BLOCK_CELLS = 20_000_000
 
 
 def _resample_weights(n_units: int, samples: int, seed: int) -> Iterator[np.ndarray]:
-    """Blocks of (b, n_units) multiplicities: how often each unit is drawn in each resample."""
+    """Blocks of (b, n_units) multiplicities: how often each unit is drawn in each resample.
+
+    They are floats, so that weighting counts is a BLAS product; sums of whole numbers below
+    2**53 are exact, so the totals equal those of integer arithmetic."""
     rng = np.random.default_rng(seed)
     block = max(1, min(samples, _BLOCK_CELLS // max(n_units, 1)))
     done = 0
     while done < samples:
         b = min(block, samples - done)
         draws = rng.integers(0, n_units, size=(b, n_units))
-        offsets = (np.arange(b) * n_units)[:, None]
-        yield np.bincount((draws + offsets).ravel(), minlength=b * n_units).reshape(b, n_units)
+        draws += (np.arange(b) * n_units)[:, None]
+        multiplicities = np.bincount(draws.ravel(), minlength=b * n_units)
+        del draws
+        yield multiplicities.reshape(b, n_units).astype(np.float64)
         done += b
 
 
-def bootstrap_interval(unit_counts: np.ndarray, samples: int = 1000, seed: int = 0,
-                       confidence: float = 0.95) -> dict[str, list[float]]:
-    """Percentile intervals of micro precision, recall and F1 from (n_units, 3) counts."""
-    if samples <= 0 or len(unit_counts) == 0:
-        return {}
-    totals = np.vstack([w @ unit_counts for w in _resample_weights(len(unit_counts), samples, seed)])
+def bootstrap_intervals(unit_counts: Sequence[np.ndarray], samples: int = 1000, seed: int = 0,
+                        confidence: float = 0.95) -> list[dict[str, list[float]]]:
+    """Percentile intervals of micro precision, recall and F1 of each (n_units, 3) count table over the
+    same units (the levels and modes of one run). The resamples are drawn once for all tables; each
+    table gets the interval it would get alone."""
+    if samples <= 0 or not unit_counts or len(unit_counts[0]) == 0:
+        return [{} for _ in unit_counts]
+    stacked = np.hstack(unit_counts).astype(np.float64)
+    totals = np.vstack([w @ stacked for w in _resample_weights(len(stacked), samples, seed)])
     alpha = (1 - confidence) / 2
-    return {name: [float(np.quantile(values, alpha)), float(np.quantile(values, 1 - alpha))]
-            for name, values in zip(("precision", "recall", "f1"), prf(*totals.T))}
+    intervals = []
+    for k in range(len(unit_counts)):
+        values = prf(*totals[:, 3 * k:3 * k + 3].T)
+        intervals.append({name: [float(np.quantile(v, alpha)), float(np.quantile(v, 1 - alpha))]
+                          for name, v in zip(("precision", "recall", "f1"), values)})
+    return intervals
 
 
 def paired_bootstrap(counts_a: np.ndarray, counts_b: np.ndarray, samples: int = 10_000,

@@ -8,10 +8,9 @@ Each gold and each prediction is used at most once, so duplicates are false posi
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 NO_MATCH = -1
 
@@ -31,46 +30,57 @@ def match(gold_keys: np.ndarray, gold_spans: np.ndarray, pred_keys: np.ndarray,
         _match_overlapping(gold_keys, gold_spans, pred_keys, pred_spans, gold_partner, pred_partner)
     else:
         usable = (pred_spans[:, 0::2] >= 0).all(axis=1)
-        rows_gold = np.hstack([gold_keys, gold_spans])
-        rows_pred = np.hstack([pred_keys, pred_spans])[usable]
-        g, p = _match_equal_rows(rows_gold, rows_pred)
+        # the first key (the document) and the spans lead, so that rows in document and text
+        # order get ids in nearly ascending order, which sort fast and touch memory in order
+        gold_columns = [gold_keys[:, 0], *gold_spans.T, *gold_keys[:, 1:].T]
+        pred_columns = [pred_keys[:, 0], *pred_spans.T, *pred_keys[:, 1:].T]
+        ids = _group_ids((np.concatenate([g, p[usable]]) for g, p in zip(gold_columns, pred_columns)),
+                         len(gold_keys) + int(usable.sum()))
+        g, p = _match_equal_ids(ids, len(gold_keys))
         pred_index = np.flatnonzero(usable)
         gold_partner[g] = pred_index[p]
         pred_partner[pred_index[p]] = g
     return gold_partner, pred_partner
 
 
-def _match_equal_rows(gold: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (gold index, pred index) of equal rows, each row used once (multiset intersection)."""
-    rows = np.vstack([gold, pred])
-    side = np.concatenate([np.zeros(len(gold), np.int64), np.ones(len(pred), np.int64)])
-    order = np.lexsort((np.arange(len(rows)), side) + tuple(rows.T[::-1]))
-    ordered = rows[order]
-    new_run = np.ones(len(rows), dtype=bool)
-    new_run[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+def _match_equal_ids(ids: np.ndarray, n_gold: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (gold index, pred index) of equal ids, each used once (multiset intersection); the
+    first ``n_gold`` ids are the golds'.
+
+    A stable sort puts each run of equal ids together, golds before predictions, each side in
+    input order; the k-th prediction of a run takes the run's k-th gold."""
+    is_pred = np.arange(len(ids)) >= n_gold
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    new_run = np.ones(len(ids), dtype=bool)
+    new_run[1:] = ordered[1:] != ordered[:-1]
     run = np.cumsum(new_run) - 1
     run_start = np.flatnonzero(new_run)
-    golds_in_run = np.bincount(run, weights=1 - side[order], minlength=len(run_start)).astype(np.int64)
-    rank = np.arange(len(rows)) - run_start[run]          # golds come first within a run
-    is_pred = side[order] == 1
+    golds_in_run = np.bincount(run, weights=~is_pred[order], minlength=len(run_start)).astype(np.int64)
+    rank = np.arange(len(ids)) - run_start[run]          # golds come first within a run
     pred_rank = rank - golds_in_run[run]
-    matched = is_pred & (pred_rank < golds_in_run[run])
+    matched = is_pred[order] & (pred_rank < golds_in_run[run])
     pred_pos = np.flatnonzero(matched)
     gold_pos = run_start[run[pred_pos]] + pred_rank[pred_pos]
-    return order[gold_pos], order[pred_pos] - len(gold)
+    return order[gold_pos], order[pred_pos] - n_gold
 
 
-def _group_ids(keys: np.ndarray) -> np.ndarray:
-    """One integer per distinct key row (mixed-radix when it fits in 62 bits, else np.unique)."""
-    if keys.shape[1] == 0:
-        return np.zeros(len(keys), dtype=np.int64)
-    sizes = keys.max(axis=0) + 1
-    if np.sum(np.log2(np.maximum(sizes, 2))) < 62 and keys.min() >= 0:
-        ids = np.zeros(len(keys), dtype=np.int64)
-        for column, size in zip(keys.T, sizes):
-            ids = ids * int(size) + column
+def _group_ids(columns: Iterable[np.ndarray], n: int) -> np.ndarray:
+    """One integer per distinct row of ``n`` rows given as columns (read one at a time), built as
+    mixed-radix digits; when the next digit would not fit in 62 bits, the ids so far are first
+    renumbered densely (a 1-D sort)."""
+    ids, size = np.zeros(n, dtype=np.int64), 1
+    if n == 0:
         return ids
-    return np.unique(keys, axis=0, return_inverse=True)[1].ravel()
+    for column in columns:
+        low = int(column.min())
+        width = int(column.max()) - low + 1
+        if size * width >= 1 << 62:
+            ids = np.unique(ids, return_inverse=True)[1].ravel()
+            size = int(ids.max()) + 1
+        ids = ids * width + (column - low)
+        size *= width
+    return ids
 
 
 def _candidate_pairs(gold_group, gold_spans, pred_group, pred_spans) -> tuple[np.ndarray, np.ndarray]:
@@ -96,7 +106,10 @@ def _candidate_pairs(gold_group, gold_spans, pred_group, pred_spans) -> tuple[np
 
 
 def _match_overlapping(gold_keys, gold_spans, pred_keys, pred_spans, gold_partner, pred_partner) -> None:
-    groups = _group_ids(np.vstack([gold_keys, pred_keys]))
+    groups = _group_ids((np.concatenate([g, p]) for g, p in zip(gold_keys.T, pred_keys.T)),
+                        len(gold_keys) + len(pred_keys))
+    if len(groups) and groups.max() >= 1 << 31:           # keep group * 2**31 + offset within 63 bits
+        groups = np.unique(groups, return_inverse=True)[1].ravel()
     g_idx, p_idx = _candidate_pairs(groups[:len(gold_keys)], gold_spans, groups[len(gold_keys):], pred_spans)
     if len(g_idx) == 0:
         return
@@ -108,6 +121,11 @@ def _match_overlapping(gold_keys, gold_spans, pred_keys, pred_spans, gold_partne
     g_idx, p_idx = g_idx[~alone], p_idx[~alone]
     if len(g_idx) == 0:
         return
+    # imported here: scipy takes longer to import than a small run takes to score
+    from scipy.optimize import linear_sum_assignment
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n_gold = len(gold_keys)
     graph = coo_matrix((np.ones(len(g_idx)), (g_idx, n_gold + p_idx)), shape=(n_gold + len(pred_keys),) * 2)
     _, component = connected_components(graph, directed=False)

@@ -14,9 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from bench.schema import Document, EventMention
+from bench.schema import Document, EventMention, Span
 from bench.scoring.match import NO_MATCH, match
 
 LEVELS = ("TI", "TC", "AI", "AC", "AI+", "AC+")
@@ -85,8 +84,8 @@ class Units:
 
 @contextmanager
 def _without_cyclic_gc():
-    """Pause the cyclic garbage collector: building columns allocates millions of small tuples
-    and no cycles, and the collector's passes over them cost about a third of the time."""
+    """Pause the cyclic garbage collector: reading millions of mention attributes allocates
+    no cycles, and the collector's passes over the live mentions would cost more than the work."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -96,52 +95,55 @@ def _without_cyclic_gc():
             gc.enable()
 
 
-def _offset(span) -> int:
-    return -1 if span.start is None or span.start < 0 else span.start
+def _codes(values: list[str], index: dict[str, int]) -> np.ndarray:
+    """The integer code of each name; a name not in ``index`` yet gets the next code (first appearance)."""
+    for value in dict.fromkeys(values):
+        index.setdefault(value, len(index))
+    return np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
 
 
-def _columns(mentions: Sequence[EventMention], exclude: set[str], with_arguments: bool) -> dict[str, list]:
-    """Plain Python columns of one side, gathered with comprehensions (the slow part: kept lean)."""
-    columns = {"doc": [m.doc_id for m in mentions], "type": [m.type for m in mentions],
-               "t_start": [_offset(m.trigger) for m in mentions],
-               "t_end": [m.trigger.end if _offset(m.trigger) >= 0 else -1 for m in mentions]}
-    arguments = [(i, a) for i, m in enumerate(mentions) for a in m.arguments if a.role not in exclude] \
-        if with_arguments else []
-    columns["arg_of"] = [i for i, _ in arguments]
-    columns["role"] = [a.role for _, a in arguments]
-    columns["a_start"] = [_offset(a.span) for _, a in arguments]
-    columns["a_end"] = [a.span.end if _offset(a.span) >= 0 else -1 for _, a in arguments]
-    return columns
+def _offsets(spans: list[Span]) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end columns of spans; a span without offsets (or a negative start) is -1, -1."""
+    start = np.fromiter((-1 if s.start is None else s.start for s in spans), dtype=np.int64, count=len(spans))
+    end = np.fromiter((-1 if s.start is None else s.end for s in spans), dtype=np.int64, count=len(spans))
+    unaligned = start < 0
+    start[unaligned], end[unaligned] = -1, -1
+    return start, end
+
+
+def _side(mentions: Sequence[EventMention], exclude: set[str], with_arguments: bool, index: dict[str, dict],
+          units: Units) -> tuple[Table, Table]:
+    """Trigger and argument tables of one side, built column by column straight from the mentions."""
+    n = len(mentions)
+    doc = _codes([m.doc_id for m in mentions], index["doc"])
+    etype = _codes([m.type for m in mentions], index["type"])
+    t_start, t_end = _offsets([m.trigger for m in mentions])
+    doc_rank = np.fromiter(map(units.rank.__getitem__, index["doc"]), dtype=np.int64, count=len(index["doc"]))
+    trig = Table({"doc": doc, "type": etype, "t_start": t_start, "t_end": t_end,
+                  "unit": units.of(doc_rank[doc], t_start)})
+    arguments = [a for m in mentions for a in m.arguments] if with_arguments else []
+    parent = np.repeat(np.arange(n), [len(m.arguments) for m in mentions]) if arguments else np.zeros(0, np.int64)
+    if exclude and arguments:
+        kept = [i for i, a in enumerate(arguments) if a.role not in exclude]
+        arguments, parent = [arguments[i] for i in kept], parent[kept]
+    a_start, a_end = _offsets([a.span for a in arguments])
+    arg = Table({"doc": doc[parent], "type": etype[parent],
+                 "role": _codes([a.role for a in arguments], index["role"]),
+                 "t_start": t_start[parent], "t_end": t_end[parent], "a_start": a_start, "a_end": a_end,
+                 "unit": trig.columns["unit"][parent]})
+    return trig, arg
 
 
 def tables(gold: Sequence[EventMention], predictions: Sequence[EventMention], units: Units,
            exclude_roles: Iterable[str] = (), with_arguments: bool = True
            ) -> tuple[Vocabulary, tuple[Table, Table], tuple[Table, Table]]:
-    """Trigger and argument tables of both sides, with one shared coding of names."""
+    """Trigger and argument tables of both sides, with one shared coding of names (in order of first
+    appearance, gold first)."""
+    index = {"doc": {}, "type": {}, "role": {}}
     with _without_cyclic_gc():
-        sides = [_columns(gold, set(exclude_roles), with_arguments),
-                 _columns(predictions, set(exclude_roles), with_arguments)]
-    codes, names = {}, {}
-    for kind in ("doc", "type", "role"):
-        values = np.array(sides[0][kind] + sides[1][kind], dtype=object)
-        coded, uniques = pd.factorize(values) if len(values) else (np.zeros(0, np.int64), [])
-        codes[kind] = (coded[:len(sides[0][kind])], coded[len(sides[0][kind]):])
-        names[kind] = list(uniques)
-    rank = np.array([units.rank[d] for d in names["doc"]] or [0], dtype=np.int64)
-    result = []
-    for side, columns in enumerate(sides):
-        doc, etype = codes["doc"][side].astype(np.int64), codes["type"][side].astype(np.int64)
-        t_start, t_end = (np.array(columns[k], dtype=np.int64) for k in ("t_start", "t_end"))
-        parent = np.array(columns["arg_of"], dtype=np.int64)
-        trig = Table({"doc": doc, "type": etype, "t_start": t_start, "t_end": t_end,
-                      "unit": units.of(rank[doc], t_start)})
-        arg = Table({"doc": doc[parent], "type": etype[parent], "role": codes["role"][side].astype(np.int64),
-                     "t_start": t_start[parent], "t_end": t_end[parent],
-                     "a_start": np.array(columns["a_start"], dtype=np.int64),
-                     "a_end": np.array(columns["a_end"], dtype=np.int64),
-                     "unit": units.of(rank[doc[parent]], t_start[parent])})
-        result.append((trig, arg))
-    return Vocabulary(names["doc"], names["type"], names["role"]), result[0], result[1]
+        sides = [_side(mentions, set(exclude_roles), with_arguments, index, units)
+                 for mentions in (gold, predictions)]
+    return Vocabulary(index["doc"], index["type"], index["role"]), sides[0], sides[1]
 
 
 @dataclass
@@ -194,8 +196,14 @@ def prf(tp, fp, fn):
 
 
 def counts_entry(tp: int, fp: int, fn: int) -> dict:
-    p, r, f = prf(tp, fp, fn)
-    return {"precision": float(p), "recall": float(r), "f1": float(f), "tp": int(tp), "fp": int(fp), "fn": int(fn)}
+    return counts_entries(np.array([[tp, fp, fn]]))[0]
+
+
+def counts_entries(counts: np.ndarray) -> list[dict]:
+    """The entry of each (tp, fp, fn) row of a table: P, R, F1 and the counts, computed for all rows at once."""
+    p, r, f = prf(*counts.T)
+    return [{"precision": a, "recall": b, "f1": c, "tp": tp, "fp": fp, "fn": fn}
+            for a, b, c, (tp, fp, fn) in zip(p.tolist(), r.tolist(), f.tolist(), counts.tolist())]
 
 
 def semeval_trigger_scores(gold: Table, pred: Table) -> dict:
