@@ -12,7 +12,8 @@ import pytest
 import yaml
 from conftest import cli, needs
 
-from bench.corpus import MAX_LINE_BYTES, MAX_PROBLEMS
+from bench.checks import MAX_PROBLEMS
+from bench.corpus import MAX_LINE_BYTES
 from bench.schema import PROJECT_ROOT
 from test_harness import bench
 

@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench import corpus
+from bench import checks
 from bench.__main__ import main
 from bench.errors import DataError
-from bench.corpus import JSONValueError, load_document, loads_checked, read_annotation_file, read_jsonl, split_sentences
+from bench.checks import JSONValueError, loads_checked
+from bench.corpus import load_document, read_annotation_file, read_jsonl, split_sentences
 from bench.schema import PROJECT_ROOT
 
 GOLD_DIR = PROJECT_ROOT / "annotations" / "gold"
@@ -180,7 +181,7 @@ def test_the_fast_json_reader_reads_exactly_what_json_reads(value, ascii_only, j
     for candidate in (text, text[:where] + junk + text[where:]):
         fast = _outcome(candidate)
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(corpus, "orjson", None)
+            patch.setattr(checks, "orjson", None)
             assert fast == _outcome(candidate)
 
 
@@ -198,9 +199,9 @@ def test_deep_nesting_reads_as_json_reads_it(depth, monkeypatch):
         return levels, value
 
     fast = outcome()
-    monkeypatch.setattr(corpus, "orjson", None)
+    monkeypatch.setattr(checks, "orjson", None)
     assert fast == outcome()
 
 
 def test_the_fast_json_reader_is_installed():
-    assert corpus.orjson is not None      # a dev dependency, so that the test above compares two readers
+    assert checks.orjson is not None      # a dev dependency, so that the test above compares two readers

@@ -19,7 +19,8 @@ ALLOWED = {
     "plugins": {"paths", "errors"},
     "schema": {"paths"},
     "scoring": {"schema"},
-    "corpus": {"paths", "errors", "schema"},
+    "checks": {"schema"},
+    "corpus": {"paths", "errors", "schema", "checks"},
     "align": {"schema"},
     "extractors": {"paths", "errors", "schema", "align"},
     "results": {"paths", "errors", "schema", "corpus"},
@@ -28,7 +29,7 @@ ALLOWED = {
     # runs from saved answers (answers files, rescore): the harness's layer, on top of it
     "replay": {"paths", "errors", "schema", "corpus", "extractors", "results", "harness"},
     "reports": {"paths", "errors", "schema", "corpus", "scoring", "results", "progress"},
-    "contrib": {"paths", "errors", "plugins", "schema", "corpus", "scoring", "extractors"},
+    "contrib": {"paths", "errors", "plugins", "schema", "checks", "corpus", "scoring", "extractors"},
     "api": {"paths", "errors", "schema", "corpus", "scoring", "harness", "results"},
     "__init__": {"api", "scoring"},
     "__main__": {"__init__", "api", "paths", "errors", "plugins", "schema", "corpus", "harness", "replay", "results",

@@ -35,7 +35,8 @@ from itertools import count
 from pathlib import Path
 
 from bench.contrib.foreign import UNMAPPED, Imported, Mapping, completed
-from bench.corpus import DOC_ID, load_document, read_text
+from bench.checks import DOC_ID
+from bench.corpus import load_document, read_text
 from bench.errors import DataError
 from bench.schema import Argument, Document, EventMention, Ontology, Span, load_ontology
 

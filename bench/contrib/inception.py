@@ -26,7 +26,8 @@ from cassis import Cas, TypeSystem, load_cas_from_json, load_cas_from_xmi, load_
 from cassis.typesystem import TypeNotFoundError
 
 from bench.contrib.foreign import UNMAPPED, Imported, Mapping, completed
-from bench.corpus import DOC_ID, split_sentences
+from bench.checks import DOC_ID
+from bench.corpus import split_sentences
 from bench.errors import DataError
 from bench.schema import Argument, Document, EventMention, Ontology, Span, load_ontology
 

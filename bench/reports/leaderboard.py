@@ -7,7 +7,7 @@ import pandas as pd
 
 from bench.reports.runs import Run
 from bench.schema import Document, EventMention
-from bench.scoring import LEVELS, bootstrap_interval, paired_bootstrap, unit_counts
+from bench.scoring import LEVELS, bootstrap_intervals, paired_bootstrap, unit_counts
 
 #: the correction for many comparisons applied to the paired tests' p-values, as the pages name it
 CORRECTION = "Benjamini-Hochberg"
@@ -147,8 +147,9 @@ def per_type_frame(runs: list[Run], gold: list[EventMention], documents: dict[st
             counts = unit_counts([m for m in gold if m.type == t], [m for m in run.predictions if m.type == t],
                                  documents, level=level, mode=mode)
             counts = counts[counts.sum(axis=1) > 0]
-            interval = bootstrap_interval(counts, settings.get("bootstrap_samples", 1000), settings.get("seed", 0),
-                                          settings.get("confidence", 0.95)).get("f1", [float("nan")] * 2)
+            [interval] = bootstrap_intervals([counts], settings.get("bootstrap_samples", 1000),
+                                             settings.get("seed", 0), settings.get("confidence", 0.95))
+            interval = interval.get("f1", [float("nan")] * 2)
             f1.append(100 * entry.get(t, {"f1": 0.0})["f1"])
             low.append(100 * interval[0])
             high.append(100 * interval[1])

@@ -17,8 +17,7 @@ from bench.scoring.metrics import (LEVELS, MODES, Outcome, Units, counts_entries
 SCORING_MODES = MODES + ARGUMENT_MODES
 
 __all__ = ["LEVELS", "MODES", "SCORING_MODES", "Scores", "score", "unit_counts", "matched_trigger_types",
-           "match_status",
-           "paired_bootstrap",
+           "match_status", "bootstrap_intervals", "paired_bootstrap",
            "prf"]
 
 

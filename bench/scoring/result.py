@@ -49,7 +49,7 @@ class Scores(dict):
                                     ("fn", e["fn"])):
                     columns.setdefault((mode, name), {})[level] = value
         frame = pd.DataFrame(columns)
-        frame.columns = pd.MultiIndex.from_tuples(frame.columns, names=["mode", "figure"])
+        frame.columns = pd.MultiIndex.from_tuples(frame.columns)
         return frame
 
     def __repr__(self) -> str:
