@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from bench.corpus import data_fingerprint, load_data
+from bench.progress import progress
 from bench.reports import plots
 from bench.reports.comparison_page import ComparisonTables, comparison_report
 from bench.reports.latex import leaderboard_latex
@@ -95,7 +96,7 @@ def _write_comparison(runs: list[Run], gold: list[EventMention], documents: dict
     drawn.append(plots.precision_recall(runs, out / "plots"))
     if by_split is not None:
         drawn.append(plots.split_f1(runs, out / "plots"))
-    for run in runs:
+    for run in progress(runs, len(runs), "run pages and plots", "run"):
         drawn.append(plots.type_confusion(run, gold, documents, out / "plots"))
         (out / "reports" / f"{run.key}.html").write_text(run_report(run, gold, documents), encoding="utf-8")
     tables = ComparisonTables(significance, per_type, by_split, extras, samples,

@@ -7,6 +7,7 @@ import pandas as pd
 
 from bench.reports.runs import Run
 from bench.schema import Document, EventMention
+from bench.progress import progress
 from bench.scoring import LEVELS, bootstrap_intervals, paired_bootstrap, unit_counts
 
 #: the correction for many comparisons applied to the paired tests' p-values, as the pages name it
@@ -113,7 +114,8 @@ def significance_frame(runs: list[Run], gold: list[EventMention], documents: dic
     counts = {(run.label, level): unit_counts(gold, run.predictions, documents, level=level, mode=mode)
               for run in runs for level in LEVELS}
     rows = []
-    for a, b in combinations(runs, 2):
+    pairs = list(combinations(runs, 2))
+    for a, b in progress(pairs, len(pairs), f"paired tests ({mode})", "pair"):
         row = {"A": a.label, "B": b.label}
         for level in LEVELS:
             test = paired_bootstrap(counts[(a.label, level)], counts[(b.label, level)], samples, seed)
