@@ -13,6 +13,11 @@ from bench.paths import PROJECT_ROOT
 ONTOLOGY_PATH = PROJECT_ROOT / "annotations" / "ontology.yaml"
 
 
+def read_yaml(path: Path):
+    """A YAML file's data as ``yaml.safe_load`` reads it, with libyaml where PyYAML has it (several times faster)."""
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """Characters ``start`` (inclusive) to ``end`` (exclusive), in code points.
@@ -110,7 +115,7 @@ class Ontology:
 
     @classmethod
     def from_file(cls, path: Path) -> Ontology:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        raw = read_yaml(path)
         return cls(
             version=str(raw["version"]),
             event_types=raw["event_types"],

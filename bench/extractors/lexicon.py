@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
+from bench.schema import read_yaml
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources" / "rules"
 
@@ -27,7 +27,7 @@ _PLAIN_LEMMA = re.compile(r"^\w+(?:-\w+)*$")
 
 
 def load_yaml(name: str, folder: Path = RESOURCES) -> dict:
-    return yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+    return read_yaml(folder / name)
 
 
 class Entry(NamedTuple):
