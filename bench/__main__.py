@@ -85,14 +85,14 @@ def _export(options) -> int:
     pairs = _pairs(options.overrides)
     if "out" not in pairs:
         raise DataError(["export needs out=FILE (or format=textee|hf out=DIR)"])
-    out = Path(pairs.pop("out"))
+    out, overwrite = Path(pairs.pop("out")), pairs.pop("overwrite", "false") == "true"
     if "format" in pairs:
         from bench.contrib.export import export
 
-        files = export(pairs.pop("format"), out, overwrite=pairs.pop("overwrite", "false") == "true")
+        files = export(pairs.pop("format"), out, overwrite=overwrite)
         print(f"wrote {len(files)} files to {out}")
         return 0
-    if pairs.pop("overwrite", "false") != "true":
+    if not overwrite:
         refuse_existing([out], "overwrite=true")
     _, gold = load(pairs.pop("data", "seeds"), _overrides(pairs))
     write_jsonl(iter_sorted(gold), out)

@@ -118,13 +118,16 @@ def evaluate(predictions: str | Path | Iterable, data: str = "seeds", *, overrid
                    *overrides])
     documents, gold = load_data(cfg.data)
     split_of = split_of_documents(split_list(cfg.data))
-    if save_as is None:
+
+    def scored():
         return score_predictions(predictions_of(predictions, documents), documents, gold, cfg.scoring,
-                                 cfg.get("clusterer"), split_of)[1]
+                                 cfg.get("clusterer"), split_of)
+
+    if save_as is None:
+        return scored()[1]
     name = check_name(save_as, "name")
-    with staged_result(project_path(cfg.results_dir), name, "name") as staging:
-        aligned, scores = score_predictions(predictions_of(predictions, documents), documents, gold,
-                                            cfg.scoring, cfg.get("clusterer"), split_of)
+    with staged_result(project_path(cfg.results_dir), name, "name") as staging:      # predictions read inside
+        aligned, scores = scored()
         source = str(predictions) if isinstance(predictions, (str, Path)) else "in memory"
         config = {"predictions": source, "data": OmegaConf.to_container(cfg.data),
                   "scoring": OmegaConf.to_container(cfg.scoring), "clusterer": cfg.get("clusterer")}

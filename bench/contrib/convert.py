@@ -94,7 +94,7 @@ def _read_brat(path: Path, documents: dict[str, Document], mapping: Mapping) -> 
 
 # --- the conversions: configs/convert/<kind>.yaml names each with _target_ ----------
 
-def to_brat(src: Path, out: Path, documents: dict[str, Document], mapping: Mapping | None = None) -> list[Path]:
+def to_brat(src: Path, out: Path, documents: dict[str, Document]) -> list[Path]:
     return _export(src, out, documents, brat.write_config, brat.write_document)
 
 
@@ -102,7 +102,7 @@ def from_brat(src: Path, out: Path, documents: dict[str, Document], mapping: Map
     return _import(src, out, documents, ("*.ann",), _read_brat, mapping)
 
 
-def to_inception(src: Path, out: Path, documents: dict[str, Document], mapping: Mapping | None = None) -> list[Path]:
+def to_inception(src: Path, out: Path, documents: dict[str, Document]) -> list[Path]:
     return _export(src, out, documents, inception.write_type_system, inception.write_document)
 
 
@@ -128,5 +128,5 @@ def convert(kind: str, src: Path, out: Path, documents: dict[str, Document], ove
         raise DataError([f"{out}: exists and is not empty; not overwritten (add --force to write into it)"])
     if mapping is not None and not kind.startswith("from-"):
         raise DataError([f"--mapping: only imports (from-*) read a mapping file, not {kind}"])
-    return build_plugin("convert", kind)(Path(src), Path(out), documents,
-                                         mapping=Mapping.from_file(Path(mapping)) if mapping else None)
+    read_with = {"mapping": Mapping.from_file(Path(mapping))} if mapping else {}     # imports only
+    return build_plugin("convert", kind)(Path(src), Path(out), documents, **read_with)
