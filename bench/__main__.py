@@ -35,14 +35,22 @@ def _overrides(pairs: dict[str, str]) -> list[str]:
 
 
 def _hydra_run(args: list[str]) -> int:
-    import hydra
-
     from bench.api import CONFIG_DIR, compose, register_resolvers
     from bench.harness import run
 
     register_resolvers()
-    if all("=" in arg and not arg.startswith("-") for arg in args):
-        compose(args)       # a single run: a bad override is one line here, not Hydra's report
+    if all("=" in arg and not arg.startswith("-") and not arg.lstrip("+~").startswith("hydra") for arg in args):
+        # a single run is composed once and run here, as bench.run() does (a bad override is one
+        # line); Hydra's launcher takes sweeps, --cfg, --help and hydra.* settings
+        from hydra.core.hydra_config import HydraConfig
+        from hydra.core.utils import configure_log
+
+        cfg = compose(args, with_hydra=True)
+        configure_log(HydraConfig.get().job_logging, HydraConfig.get().verbose)
+        run(cfg)
+        return 0
+
+    import hydra
 
     @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
     def task(cfg) -> None:

@@ -136,10 +136,8 @@ def rename_into_place(staging: Path) -> Path:
 # --- the headline table of one result ------------------------------------------------
 
 
-def headline_frame(scores: dict, mode: str = "exact"):
+def headline_rows(scores: dict, mode: str = "exact") -> dict[str, dict]:
     """One row per level: P, R, F1 with the F1 interval and the counts."""
-    import pandas as pd
-
     interval = f"F1 {100 * scores.get('settings', {}).get('confidence', 0.95):g}% CI"
     rows = {}
     for level, entry in scores["levels"][mode].items():
@@ -147,65 +145,62 @@ def headline_frame(scores: dict, mode: str = "exact"):
         rows[level] = {"P": 100 * entry["precision"], "R": 100 * entry["recall"], "F1": 100 * entry["f1"],
                        interval: f"{100 * low:.1f}-{100 * high:.1f}", "tp": entry["tp"], "fp": entry["fp"],
                        "fn": entry["fn"]}
-    return pd.DataFrame.from_dict(rows, orient="index")
+    return rows
 
 
-def attribute_frame(scores: dict):
+def attribute_rows(scores: dict) -> dict[str, dict]:
     """Accuracy and macro-F1 over matched triggers, and TC + attribute F1 (exact spans)."""
-    import pandas as pd
-
-    if "attributes" not in scores:
-        return None
-    rows = []
+    rows = {}
     for name, entry in scores["attributes"].items():
         if isinstance(entry, str):
-            rows.append({"attribute": name, "accuracy": None, "macro F1": None, "TC+attr F1": None, "note": entry})
+            rows[name] = {"accuracy": None, "macro F1": None, "TC+attr F1": None, "note": entry}
         else:
             exact = entry["exact"]
-            rows.append({"attribute": name, "accuracy": 100 * exact["accuracy"], "macro F1": 100 * exact["macro_f1"],
-                         "TC+attr F1": 100 * exact["tc_plus_attribute"]["f1"], "note": ""})
-    return pd.DataFrame(rows).set_index("attribute")
+            rows[name] = {"accuracy": 100 * exact["accuracy"], "macro F1": 100 * exact["macro_f1"],
+                          "TC+attr F1": 100 * exact["tc_plus_attribute"]["f1"], "note": ""}
+    return rows
 
 
-def coreference_frame(scores: dict):
+def coreference_rows(scores: dict) -> dict[str, dict]:
     """F1 of every coreference metric, per scope and singleton setting."""
-    import pandas as pd
-
-    coref = scores.get("coreference")
+    coref = scores["coreference"]
     if not isinstance(coref, dict):
-        return None
-    rows = [{"setting": setting, **{m: 100 * v[m]["f1"] for m in ("muc", "b3", "ceafe", "blanc", "lea")},
-             "CoNLL F1": 100 * v["conll_f1"]} for setting, v in coref.items()]
-    return pd.DataFrame(rows).set_index("setting")
+        return {"": {"note": "not predicted"}}
+    return {setting: {**{m: 100 * v[m]["f1"] for m in ("muc", "b3", "ceafe", "blanc", "lea")},
+                      "CoNLL F1": 100 * v["conll_f1"]} for setting, v in coref.items()}
 
 
-def split_frame(scores: dict, mode: str = "exact"):
+def split_rows(scores: dict, mode: str = "exact") -> dict[str, dict]:
     """F1 per level on each split, on all of them, and the gap between the best and worst split."""
-    import pandas as pd
-
-    columns = {name: {level: 100 * e["f1"] for level, e in split["levels"][mode].items()}
-               for name, split in scores["splits"].items()}
-    columns["all"] = {level: 100 * e["f1"] for level, e in scores["levels"][mode].items()}
-    frame = pd.DataFrame(columns)
-    frame["gap"] = frame[list(scores["splits"])].max(axis=1) - frame[list(scores["splits"])].min(axis=1)
-    return frame
+    splits = scores["splits"]
+    rows = {}
+    for level, entry in scores["levels"][mode].items():
+        by_split = {name: 100 * split["levels"][mode][level]["f1"] for name, split in splits.items()}
+        rows[level] = {**by_split, "all": 100 * entry["f1"], "gap": max(by_split.values()) - min(by_split.values())}
+    return rows
 
 
-def _frames(scores: dict):
-    import pandas as pd
-
+def _tables(scores: dict):
+    """The headline tables of a result, as (title, rows by label)."""
     for mode in scores["levels"]:
         title = {"head": "argument heads (triggers exact)", "entity": "argument entities (triggers exact)"}
-        yield title.get(mode, f"{mode} spans"), headline_frame(scores, mode)
+        yield title.get(mode, f"{mode} spans"), headline_rows(scores, mode)
     if "splits" in scores:
         for mode in scores["levels"]:
-            yield f"F1 by split ({mode} spans)", split_frame(scores, mode)
-    attributes = attribute_frame(scores)
-    if attributes is not None:
-        yield "attributes (exact spans)", attributes
+            yield f"F1 by split ({mode} spans)", split_rows(scores, mode)
+    if "attributes" in scores:
+        yield "attributes (exact spans)", attribute_rows(scores)
     if "coreference" in scores:
-        coref = coreference_frame(scores)
-        yield "event coreference (F1)", coref if coref is not None else pd.DataFrame({"note": ["not predicted"]})
+        yield "event coreference (F1)", coreference_rows(scores)
+
+
+def _render(rows: dict[str, dict], style: str) -> str:
+    """A table of rows by label in a tabulate style; numbers to one decimal, a missing value as -."""
+    from tabulate import tabulate  # light: a run prints its table without importing pandas
+
+    columns = list(dict.fromkeys(column for row in rows.values() for column in row))
+    body = [[label, *(row.get(column) for column in columns)] for label, row in rows.items()]
+    return tabulate(body, headers=["", *columns], tablefmt=style, floatfmt=".1f", missingval="-")
 
 
 def cross_validation_note(scores: dict) -> str | None:
@@ -219,8 +214,7 @@ def cross_validation_note(scores: dict) -> str | None:
 
 def headline_text(scores: dict) -> str:
     note = cross_validation_note(scores)
-    tables = "\n\n".join(f"{title}\n" + frame.to_string(float_format=lambda v: f"{v:.1f}", na_rep="-")
-                          for title, frame in _frames(scores))
+    tables = "\n\n".join(f"{title}\n" + _render(rows, "plain") for title, rows in _tables(scores))
     return f"{note}\n\n{tables}" if note else tables
 
 
@@ -232,6 +226,5 @@ def result_table(name: str, scores: dict) -> str:
 
 def headline_markdown(scores: dict) -> str:
     note = cross_validation_note(scores)
-    tables = "\n\n".join(f"### {title}\n\n" + frame.to_markdown(floatfmt=".1f", missingval="-")
-                          for title, frame in _frames(scores))
+    tables = "\n\n".join(f"### {title}\n\n" + _render(rows, "pipe") for title, rows in _tables(scores))
     return (f"*{note}*\n\n" if note else "") + tables + "\n"

@@ -98,3 +98,12 @@ def test_light_imports_load_neither_pandas_nor_scikit_learn(code):
                            "print(sorted(m for m in ('pandas', 'sklearn', 'spacy', 'matplotlib', 'bench.harness') "
                            "if m in sys.modules))"], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_run_of_the_rules_extractor_loads_neither_pandas_nor_scipy(tmp_path):
+    """A plain run prints its table with tabulate and matches small overlaps without scipy."""
+    code = (f"from bench.__main__ import main; main(['run', 'extractor=rules', 'results_dir={tmp_path}']); "
+            "import sys; print(sorted(m for m in ('pandas', 'scipy', 'sklearn', 'spacy', 'matplotlib') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "TC" in done.stdout and done.stdout.strip().splitlines()[-1] == "[]"

@@ -238,3 +238,35 @@ def test_paired_bootstrap_known_cases(gold):
     test = paired_bootstrap(better, same, samples=2000)
     assert test["delta_f1"] > 0
     assert test["p_value"] < 0.01
+
+
+@pytest.mark.parametrize("rows, columns", [(1, 2), (2, 1), (2, 2), (3, 5), (5, 4)])
+def test_the_assignment_has_scipys_total_weight(rows, columns):
+    """Small components are solved by trying every permutation: the total overlap weight is
+    scipy's optimum, and no gold or prediction is used twice."""
+    from scipy.optimize import linear_sum_assignment
+
+    from bench.scoring.match import _best_assignment
+
+    rng = np.random.default_rng(rows * 10 + columns)
+    for _ in range(200):
+        weight = np.where(rng.random((rows, columns)) < 0.6, 1 + rng.random((rows, columns)) / 50, 0.0)
+        got, expected = _best_assignment(weight), linear_sum_assignment(weight, maximize=True)
+        assert weight[got].sum() == pytest.approx(weight[expected].sum(), abs=1e-12)
+        assert len(set(got[0])) == len(got[0]) and len(set(got[1])) == len(got[1])
+
+
+def test_overlap_components_are_scipys_connected_components():
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from bench.scoring.match import _components
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        nodes, edges = int(rng.integers(2, 60)), int(rng.integers(1, 80))
+        left, right = rng.integers(0, nodes, edges), rng.integers(0, nodes, edges)
+        ours = _components(left, right, nodes)
+        _, theirs = connected_components(coo_matrix((np.ones(edges), (left, right)), shape=(nodes, nodes)),
+                                         directed=False)
+        assert len(set(zip(ours, theirs))) == len(set(ours)) == len(set(theirs))

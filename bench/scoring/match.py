@@ -121,23 +121,57 @@ def _match_overlapping(gold_keys, gold_spans, pred_keys, pred_spans, gold_partne
     g_idx, p_idx = g_idx[~alone], p_idx[~alone]
     if len(g_idx) == 0:
         return
-    # imported here: scipy takes longer to import than a small run takes to score
-    from scipy.optimize import linear_sum_assignment
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     n_gold = len(gold_keys)
-    graph = coo_matrix((np.ones(len(g_idx)), (g_idx, n_gold + p_idx)), shape=(n_gold + len(pred_keys),) * 2)
-    _, component = connected_components(graph, directed=False)
+    component = _components(g_idx, n_gold + p_idx, n_gold + len(pred_keys))
     order = np.argsort(component[g_idx], kind="stable")
     bounds = np.flatnonzero(np.diff(component[g_idx][order])) + 1
     for edges in np.split(order, bounds):
         g, p = np.unique(g_idx[edges]), np.unique(p_idx[edges])
         weight = _overlap_weights(gold_spans[g], pred_spans[p])
-        rows, cols = linear_sum_assignment(weight, maximize=True)
+        rows, cols = _best_assignment(weight)
         keep = weight[rows, cols] > 0
         gold_partner[g[rows[keep]]] = p[cols[keep]]
         pred_partner[p[cols[keep]]] = g[rows[keep]]
+
+
+def _components(left: np.ndarray, right: np.ndarray, n_nodes: int) -> np.ndarray:
+    """The component of every node of the graph with edges left[i]-right[i]: the smallest node
+    id in it, by propagating the smaller label along the edges and jumping to labels' labels."""
+    label = np.arange(n_nodes)
+    while True:
+        low = np.minimum(label[left], label[right])
+        new = label.copy()
+        np.minimum.at(new, left, low)
+        np.minimum.at(new, right, low)
+        new = new[new]
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
+_PERMUTATIONS: dict[int, np.ndarray] = {}
+
+
+def _best_assignment(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of a one-to-one assignment with the largest total weight. A small
+    matrix (the usual case: a trigger overlapped by two predictions) is solved by trying every
+    permutation, since importing scipy takes longer than scoring a small run; a larger one by
+    scipy's ``linear_sum_assignment``."""
+    size = max(weight.shape)
+    if size > 5:
+        from scipy.optimize import linear_sum_assignment
+
+        return linear_sum_assignment(weight, maximize=True)
+    if size not in _PERMUTATIONS:
+        from itertools import permutations
+
+        _PERMUTATIONS[size] = np.array(list(permutations(range(size))))
+    square = np.zeros((size, size))
+    square[:weight.shape[0], :weight.shape[1]] = weight
+    best = _PERMUTATIONS[size][np.argmax(square[np.arange(size), _PERMUTATIONS[size]].sum(axis=1))]
+    rows = np.flatnonzero(best < weight.shape[1])
+    rows = rows[rows < weight.shape[0]]
+    return rows, best[rows]
 
 
 def _overlap_weights(gold_spans: np.ndarray, pred_spans: np.ndarray) -> np.ndarray:
