@@ -172,7 +172,6 @@ def _merge(options) -> int:
 
 def _compare(options) -> int:
     from bench.api import compose
-    from bench.contrib.readme import update_results_section
     from bench.paths import project_path
     from bench.reports.compare import compare
 
@@ -189,6 +188,8 @@ def _compare(options) -> int:
     print(leaderboard)
     print(f"comparison: {out}")
     if options.readme:
+        from bench.contrib.readme import update_results_section
+
         update_results_section(leaderboard, out)
     return 0
 

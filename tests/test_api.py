@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -88,3 +89,23 @@ def test_evaluate_can_save_a_result_folder_as_score_does(predictions, tmp_path):
 
 def test_the_version_is_a_string():
     assert isinstance(bench.__version__, str) and bench.__version__[0].isdigit()
+
+
+def test_a_composed_config_is_reused_only_while_the_config_files_stay_the_same(tmp_path, monkeypatch):
+    import shutil
+
+    from omegaconf import open_dict
+
+    import bench.api as api
+
+    configs = tmp_path / "configs"
+    shutil.copytree(api.CONFIG_DIR, configs)
+    monkeypatch.setattr(api, "CONFIG_DIR", str(configs))
+    first = api.compose(["extractor=rules"])
+    with open_dict(first):
+        first.results_dir = "changed by the caller"
+    assert api.compose(["extractor=rules"]).results_dir == "results"       # a copy, not the cached object
+    main = configs / "config.yaml"
+    main.write_text(main.read_text().replace("results_dir: results", "results_dir: elsewhere"))
+    os.utime(main, ns=(main.stat().st_atime_ns, main.stat().st_mtime_ns + 1_000_000))
+    assert api.compose(["extractor=rules"]).results_dir == "elsewhere"

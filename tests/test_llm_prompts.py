@@ -3,9 +3,8 @@ request parameters, parse failures, and attributes asked for and scored."""
 from __future__ import annotations
 
 import json
+from importlib.metadata import version
 
-import anthropic
-import openai
 import pytest
 from llm_servers import OpenAIServer, Reply, always, in_turn
 from test_llm import ATTACK, DOC, SERVERS, answer, extract, run_once
@@ -22,12 +21,12 @@ def test_run_json_names_the_served_model_prompt_version_sdk_and_parameters(tmp_p
     _, info, _ = run_once(SERVERS["openai"], tmp_path, always(Reply(answer(ATTACK))),
                           parameters={"temperature": 0, "seed": 7})
     assert info["models_reported"] == {"test-model-served": 3} and info["model"] == "test-model"
-    assert info["sdk_versions"] == {"openai": openai.__version__}
+    assert info["sdk_versions"] == {"openai": version("openai")}
     assert (info["temperature"], info["seed"], info["max_tokens"]) == (0, 7, None)
     assert info["prompt_version"] == Prompts(PROMPTS, load_ontology()).version() and len(info["prompt_version"]) == 12
     _, other, _ = run_once(SERVERS["anthropic"], tmp_path, always(Reply(answer(ATTACK))),
                            system_prompt="system_guidelines")
-    assert other["sdk_versions"] == {"anthropic": anthropic.__version__} and other["max_tokens"] == 512
+    assert other["sdk_versions"] == {"anthropic": version("anthropic")} and other["max_tokens"] == 512
     assert other["prompt_version"] != info["prompt_version"] and other["system_prompt"] == "system_guidelines"
 
 

@@ -22,18 +22,19 @@ def installed(tmp_path_factory) -> Path:
     """A fresh virtual environment holding the wheel; the libraries it needs come from this
     environment through a path file (no download), the checkout is not on its path."""
     root = tmp_path_factory.mktemp("package")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", str(PROJECT_ROOT), "--no-deps", "-q", "-w", str(root)],
-                   check=True, capture_output=True)
+    # built with this environment's setuptools (a dev dependency): an isolated build would install it anew
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(PROJECT_ROOT), "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(root)], check=True, capture_output=True)
     wheel = next(root.glob("bench-*.whl"))
     env = root / "env"
-    venv.create(env, with_pip=True)
+    venv.create(env)
     python = env / "bin" / "python"
     site = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                check=True, capture_output=True, text=True).stdout.strip())
     libraries = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     (site / "libraries.pth").write_text("\n".join(sorted(libraries)) + "\n")
-    subprocess.run([python, "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
-                   check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
+                    "-q", str(wheel)], check=True, capture_output=True)
     return env
 
 

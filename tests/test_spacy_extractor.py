@@ -7,14 +7,13 @@ so that both label mappings are tested whatever model is installed.
 """
 from __future__ import annotations
 
+import functools
 import os
 
 import pytest
-import spacy
 from conftest import make_document, needs
 from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
-from spacy.tokens import Doc
 
 from bench.errors import ExtractorError
 from bench.extractors.fillers import is_title
@@ -25,7 +24,14 @@ from bench.extractors.spacy_extractor import SpacyExtractor
 from bench.schema import PROJECT_ROOT, load_ontology
 
 STAND_IN = PROJECT_ROOT.parent / "shared" / "models" / "de_ud_sm"
-VOCAB = spacy.blank("de").vocab
+
+
+@functools.cache
+def german_vocab():
+    """A blank German vocabulary for hand-built parses (spaCy loaded when a test first needs it)."""
+    import spacy
+
+    return spacy.blank("de").vocab
 
 
 def found(mentions) -> dict:
@@ -285,7 +291,9 @@ def parse(table: str, scheme: str, entities: dict[str, str]) -> Doc:
         parts = name.split()
         first = next(i for i in range(len(words)) if words[i:i + len(parts)] == parts)
         ents[first:first + len(parts)] = [f"B-{label}"] + [f"I-{label}"] * (len(parts) - 1)
-    return Doc(VOCAB, words=words, spaces=[i + 1 < len(words) and rows[i + 1][2] != "PUNCT" for i in range(len(rows))],
+    from spacy.tokens import Doc
+
+    return Doc(german_vocab(), words=words, spaces=[i + 1 < len(words) and rows[i + 1][2] != "PUNCT" for i in range(len(rows))],
                lemmas=[r[1] for r in rows], pos=[r[2] for r in rows], heads=[int(r[3]) for r in rows],
                deps=[r[4] for r in rows], morphs=[r[5] if len(r) > 5 else "" for r in rows], ents=ents)
 

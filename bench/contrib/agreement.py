@@ -13,7 +13,6 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 import pandas as pd
-from sklearn.metrics import cohen_kappa_score
 
 from bench.contrib.authoring import compile_file
 from bench.errors import DataError
@@ -45,6 +44,8 @@ def load_annotation_sets(folders: list[Path], documents: dict[str, Document],
 
 
 def pairwise(a: list[EventMention], b: list[EventMention], documents: dict[str, Document]) -> dict:
+    from sklearn.metrics import cohen_kappa_score  # scikit-learn takes seconds to load; only kappa needs it
+
     scores = score(a, b, documents, levels=["TI", "TC", "AI", "AC"], bootstrap_samples=0)
     row = {f"{level} F1 {mode}": scores["levels"][mode][level]["f1"]
            for mode in ("exact", "lenient") for level in ("TI", "TC", "AI", "AC")}

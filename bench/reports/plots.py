@@ -22,11 +22,11 @@ from bench.scoring import matched_trigger_types  # noqa: E402
 MARKERS = dict(zip(("TI", "TC", "AI", "AC", "AI+", "AC+"), "os^vD*"))
 
 
-def _save(figure, folder: Path, name: str) -> list[Path]:
+def _save(figure, folder: Path, name: str, dpi: int = 150) -> list[Path]:
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
         for path in paths:
-            figure.savefig(path, dpi=150, bbox_inches="tight")
+            figure.savefig(path, dpi=dpi, bbox_inches="tight")
     plt.close(figure)
     return paths
 
@@ -114,7 +114,7 @@ def type_confusion(run: Run, gold: list[EventMention], documents: dict[str, Docu
     off = int(matrix.sum() - np.trace(matrix)) if matrix is not None else 0
     axis.set_title(f"{run.label}: event types of the {len(pairs)} triggers matched by span\n"
                    f"({off} with another type; missed and spurious triggers are not shown)", fontsize=9)
-    return _save(figure, folder, f"confusion_{run.key}")
+    return _save(figure, folder, f"confusion_{run.key}", dpi=100)     # half an inch a type: large already
 
 
 def split_f1(runs: list[Run], folder: Path, mode: str = "exact", levels: tuple[str, ...] = ("TC", "AC")) -> list[Path]:
