@@ -188,7 +188,11 @@ def build_extractor(cfg: DictConfig) -> Extractor:
     except InstantiationException as err:
         if isinstance(err.__cause__, ExtractorError):
             raise err.__cause__ from None
-        raise
+        # Hydra's message names the target; its advice on HYDRA_FULL_ERROR is for Hydra's own launcher
+        message = str(err).splitlines()[0].split(", set env var HYDRA_FULL_ERROR")[0].rstrip(":")
+        cause = " ".join(line.strip() for line in str(err.__cause__ or "").splitlines() if line.strip())
+        cause = f": {type(err.__cause__).__name__}: {cause}" if err.__cause__ is not None else ""
+        raise ExtractorError(f"extractor: {message}{cause}") from None
 
 
 def run(cfg: DictConfig) -> Path:

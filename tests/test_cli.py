@@ -96,3 +96,11 @@ def test_the_table_names_the_configured_confidence(tmp_path):
                "progress=false")
     assert done.returncode == 0 and "F1 90% CI" in done.stdout and "95%" not in done.stdout
     assert not [line for line in done.stdout.splitlines() if line.strip() == "level"]     # no stray index row
+
+
+@pytest.mark.parametrize("target", ["nope.Nope", "bench.schema.Span"])
+def test_an_extractor_target_that_cannot_be_built_is_one_line(target, tmp_path):
+    done = cli("run", f"extractor._target_={target}", f"results_dir={tmp_path}")
+    assert done.returncode == 1 and done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("error: extractor: ")
+    assert target in done.stderr and not any(tmp_path.iterdir())
