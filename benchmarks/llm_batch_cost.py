@@ -24,6 +24,7 @@ from omegaconf import OmegaConf
 
 from bench.corpus import load_data
 from bench.extractors.llm import LLMExtractor
+from bench.extractors.llm.openai_chat import OpenAIChatAdapter
 from bench.schema import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT / "tests"))
@@ -64,7 +65,7 @@ def gold_answers(documents, gold):
 
 
 def run(url: str, documents, cache: Path, window: int, system: str, batch: bool):
-    extractor = LLMExtractor(api="openai_chat", model="bench-model", base_url=url, api_key_env=None,
+    extractor = LLMExtractor(api=OpenAIChatAdapter, model="bench-model", base_url=url, api_key_env=None,
                              parameters={"temperature": 0}, window_sentences=window, system_prompt=system,
                              cache_path=str(cache), cache_mode="read-write" if batch else "off", progress=False,
                              batch=batch, batch_poll_interval=0.05)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bench.corpus import split_sentences
 from bench.extractors.llm import LLMExtractor
+from bench.extractors.llm.openai_chat import OpenAIChatAdapter
 from bench.schema import PROJECT_ROOT, Document
 
 ANSWER = {"events": [{"type": "Conflict:Attack", "trigger": "griff", "sentence": 1,
@@ -28,7 +29,7 @@ ANSWER = {"events": [{"type": "Conflict:Attack", "trigger": "griff", "sentence":
 
 
 def timed_run(url: str, document: Document, concurrency: int, cache_path: Path, cache_mode: str) -> dict:
-    extractor = LLMExtractor(api="openai_chat", model="bench-model", base_url=url, api_key_env=None,
+    extractor = LLMExtractor(api=OpenAIChatAdapter, model="bench-model", base_url=url, api_key_env=None,
                              parameters={"temperature": 0}, concurrency=concurrency, window_sentences=1,
                              cache_path=str(cache_path), cache_mode=cache_mode, progress=False)
     started = time.perf_counter()

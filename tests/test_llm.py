@@ -23,7 +23,9 @@ from llm_servers import (COMPLETION_TOKENS, PROMPT_TOKENS, AnthropicServer, Open
 
 from bench.errors import ExtractorError
 from bench.extractors.llm import LLMExtractor
+from bench.extractors.llm.anthropic_messages import AnthropicMessagesAdapter
 from bench.extractors.llm.api import Response, retry_after
+from bench.extractors.llm.openai_chat import OpenAIChatAdapter
 from bench.extractors.llm.cache import ResponseCache, cache_key
 from bench.extractors.llm.parsing import AnswerReader, answer_events
 from bench.extractors.llm.prompts import Prompts, Window, draw_examples, windows
@@ -69,9 +71,15 @@ def protocol(request):
     return SERVERS[request.param]
 
 
+#: the adapter classes of the shipped configs, by the names the tests give the API families
+ADAPTERS = {"openai_chat": OpenAIChatAdapter, "anthropic_messages": AnthropicMessagesAdapter}
+
+
 def build(tmp_path: Path, **options) -> LLMExtractor:
-    """An extractor with fast test settings; by default against a closed port (nothing listens)."""
-    settings = dict(api="openai_chat", model="test-model", base_url="http://127.0.0.1:9/v1", api_key_env=None,
+    """An extractor with fast test settings; by default against a closed port (nothing listens).
+    ``api`` is the name of a family (``ADAPTERS``) or anything the extractor takes."""
+    options["api"] = ADAPTERS.get(options.get("api"), options.get("api", OpenAIChatAdapter))
+    settings = dict( model="test-model", base_url="http://127.0.0.1:9/v1", api_key_env=None,
                     parameters={"max_tokens": 512}, timeout=2.0, concurrency=4, max_attempts=3, backoff_base=0.01,
                     backoff_max=0.05, window_sentences=1, cache_path=str(tmp_path / "llm.sqlite"), cache_mode="off",
                     progress=False)
@@ -360,7 +368,7 @@ def test_the_shipped_configs_build_their_extractors(name, api, key_env, tmp_path
     with initialize_config_dir(config_dir=str(PROJECT_ROOT / "configs"), version_base="1.3"):
         cfg = compose(config_name="config", overrides=[f"extractor={name}", f"extractor.cache_path={tmp_path}/c"])
     extractor = instantiate(cfg.extractor)
-    assert isinstance(extractor, LLMExtractor) and extractor.api == api and not extractor.trainable
+    assert isinstance(extractor, LLMExtractor) and isinstance(extractor.adapter, ADAPTERS[api]) and not extractor.trainable
     assert extractor.clusterer is None, "event clusters are asked for only on request"
     assert extractor.adapter.api_key_env == key_env and isinstance(extractor.adapter.parameters["max_tokens"], int)
     assert extractor.price_per_million["prompt"] > 0
@@ -371,7 +379,7 @@ def test_a_missing_sdk_says_how_to_install_it(monkeypatch):
     subprocess.run([sys.executable, "-c", without_sdks], check=True, cwd=PROJECT_ROOT)
     monkeypatch.setitem(sys.modules, "anthropic", None)
     with pytest.raises(ExtractorError, match=r'pip install -e "\.\[llm\]"'):
-        LLMExtractor(api="anthropic_messages", model="m", parameters={"max_tokens": 10})
+        LLMExtractor(api=AnthropicMessagesAdapter, model="m", parameters={"max_tokens": 10})
 
 
 def test_a_missing_key_stops_before_any_request(tmp_path, monkeypatch):
@@ -381,7 +389,8 @@ def test_a_missing_key_stops_before_any_request(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("options, message", [
-    ({"api": "smoke_signals"}, "unknown api 'smoke_signals'"),
+    ({"api": "smoke_signals"}, "extractor.api must name an adapter class"),
+    ({"api": dict}, "dict is not an adapter"),
     ({"model": ""}, "no model"),
     ({"cache_mode": "sometimes"}, "cache mode"),
     ({"api": "anthropic_messages", "parameters": {}}, "parameters.max_tokens"),

@@ -1,13 +1,12 @@
 """LLM extractors over chat APIs (``python -m bench run extractor=llm_openai`` or ``llm_anthropic``).
 
 Layers, from the wire up: ``api`` (adapters: one request -> one response with usage,
-and the registry of API families; ``openai_chat`` and ``anthropic_messages`` register
-themselves, with their batch APIs), ``cache`` (SQLite response cache, and the batches
+in ``openai_chat`` and ``anthropic_messages``, with their batch APIs; a config names one
+with ``_target_``), ``cache`` (SQLite response cache, and the batches
 submitted), ``batch`` (one provider batch per run, resumed by id), ``answers`` (the
 OpenAI Batch file formats of answers files), ``client`` (concurrency, retries,
 accounting), and the task side: ``prompts``, ``parsing`` and ``extractor``.
 """
-from bench.extractors.llm import anthropic_messages, openai_chat  # noqa: F401 - register the API families
 from bench.extractors.llm.extractor import LLMExtractor
 
 __all__ = ["LLMExtractor"]

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import json
 
-from bench.extractors.llm.api import BatchProgress, Request, Response, SDKAdapter, register, wire_body
+from bench.extractors.llm.api import BatchProgress, Request, Response, SDKAdapter, wire_body
 
 
-@register("anthropic_messages")
 class AnthropicMessagesAdapter(SDKAdapter):
     """Structured output through a tool whose input schema is the answer's schema, and a
     ``tool_choice`` that makes the model call it; the tool's input is the answer."""

@@ -2,9 +2,10 @@
 
 An adapter knows one API family (its SDK, request body and response shape) and
 nothing about events; ``client.Client`` adds caching, concurrency and retries on
-top. Families register under a name (``@register("openai_chat")``) and configs
-choose one with ``api: NAME``. SDKs are imported only when an adapter is built, so
-the core install does not need them.
+top. A config names its family's adapter class as every plug-in is named, with
+``_target_`` (``api: {_target_: bench.extractors.llm.openai_chat.OpenAIChatAdapter,
+_partial_: true}``), so a family of one's own is a class and a config file. SDKs are
+imported only when an adapter is built, so the core install does not need them.
 """
 from __future__ import annotations
 
@@ -258,18 +259,14 @@ def retry_after(headers) -> float | None:
     return None
 
 
-API_FAMILIES: dict[str, type[Adapter]] = {}
-
-
-def register(name: str):
-    """Class decorator: make an adapter available as ``api: name``."""
-    def add(cls: type[Adapter]) -> type[Adapter]:
-        API_FAMILIES[name] = cls
-        return cls
-    return add
-
-
-def build_adapter(api: str, **kwargs) -> Adapter:
-    if api not in API_FAMILIES:
-        raise ExtractorError(f"unknown api {api!r}; known: {', '.join(sorted(API_FAMILIES))}")
-    return API_FAMILIES[api](**kwargs)
+def build_adapter(api, **settings) -> Adapter:
+    """The adapter ``api`` builds with ``settings``: an Adapter class, or the partial that a config's
+    ``api: {_target_: CLASS, _partial_: true}`` becomes."""
+    if not callable(api):
+        raise ExtractorError(f"extractor.api must name an adapter class with _target_ and _partial_: true "
+                             f"(as configs/extractor/llm_openai.yaml does), got {api!r}")
+    adapter = api(**settings)
+    if not isinstance(adapter, Adapter):
+        raise ExtractorError(f"extractor.api: {type(adapter).__name__} is not an adapter "
+                             f"(a subclass of {Adapter.__module__}.Adapter)")
+    return adapter

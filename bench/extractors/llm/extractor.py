@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 
 from omegaconf import OmegaConf
 
 from bench.errors import ExtractorError
 from bench.extractors.base import Extractor
-from bench.extractors.llm.api import build_adapter
+from bench.extractors.llm.api import Adapter, build_adapter
 from bench.extractors.llm.batch import BatchSettings
 from bench.extractors.llm.cache import ResponseCache
 from bench.extractors.llm.client import Client
@@ -49,8 +49,9 @@ class LLMExtractor(Extractor):
     #: request parameters that run.json always reports (null when not set)
     REPORTED_PARAMETERS = ("temperature", "seed", "max_tokens")
 
-    def __init__(self, api: str, model: str, base_url: str | None = None, api_key_env: str | None = None,
-                 parameters: Mapping | None = None, structured_output: bool = True, timeout: float = 60.0,
+    def __init__(self, api: Callable[..., Adapter], model: str, base_url: str | None = None,
+                 api_key_env: str | None = None, parameters: Mapping | None = None, structured_output: bool = True,
+                 timeout: float = 60.0,
                  concurrency: int = 8, max_attempts: int = 6, backoff_base: float = 1.0, backoff_max: float = 60.0,
                  window_sentences: int = 8, few_shot: int = 0, few_shot_seed: int = 0,
                  prompts: str = "configs/prompts", cache_path: str | None = "results/.cache/llm.sqlite",
@@ -80,7 +81,7 @@ class LLMExtractor(Extractor):
         #: set to a dict to plan instead of run: ``extract_batch`` then records each request's payload by
         #: cache key and sends nothing (``batch export`` and ``batch import`` use it)
         self.planned: dict[str, dict] | None = None
-        self.api = api
+        self.api = f"{type(self.adapter).__module__}.{type(self.adapter).__qualname__}"
         self.window_sentences = window_sentences
         self.few_shot = few_shot
         self.few_shot_seed = few_shot_seed

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 
 from bench.extractors.llm.answers import read_output, request_line
-from bench.extractors.llm.api import BatchProgress, Request, Response, SDKAdapter, register, wire_body
+from bench.extractors.llm.api import BatchProgress, Request, Response, SDKAdapter, wire_body
 
 BATCH_ENDPOINT = "/v1/chat/completions"
 #: batch states after which nothing more happens
 ENDED = ("completed", "failed", "expired", "cancelled")
 
 
-@register("openai_chat")
 class OpenAIChatAdapter(SDKAdapter):
     """Structured output through ``response_format`` json_schema; with ``structured_output: false``
     (servers without it) the schema is left to the prompt and the answer parsed from text."""
