@@ -6,12 +6,12 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from bench.schema import Document, EventMention
-from bench.scoring.argmodes import ARGUMENT_MODES, rewritten_sides
+from bench.scoring.argmodes import ARGUMENT_MODES, argument_rewrite
 from bench.scoring.intervals import bootstrap_intervals, paired_bootstrap
 from bench.scoring.match import NO_MATCH
 from bench.scoring.result import Scores
 from bench.scoring.metrics import (LEVELS, MODES, Outcome, Units, counts_entries, counts_entry,
-                                   match_level, prf, semeval_trigger_scores, tables)
+                                   match_level, prf, semeval_trigger_scores, tables, with_argument_spans)
 
 #: every mode a run can be scored in: span modes, then argument modes (triggers exact)
 SCORING_MODES = MODES + ARGUMENT_MODES
@@ -31,10 +31,11 @@ def _outcomes(gold: Iterable[EventMention], predictions: Iterable[EventMention],
                 for mode in modes if mode in MODES for level in levels}
     notes = {}
     for mode in (m for m in modes if m in ARGUMENT_MODES):
-        # the rewritten sides keep every mention, argument and name in order: the vocabulary's codes hold
-        new_gold, new_predictions, notes[mode] = rewritten_sides(mode, gold, predictions, documents)
-        if new_gold is not None:
-            _, rewritten_gold, rewritten_pred = tables(new_gold, new_predictions, units, exclude_roles, with_arguments)
+        rewrite, notes[mode] = argument_rewrite(mode, gold, documents)
+        if rewrite is not None:
+            docs = vocab.names("doc")
+            rewritten_gold = (gold_tables[0], with_argument_spans(gold_tables[1], rewrite, docs))
+            rewritten_pred = (pred_tables[0], with_argument_spans(pred_tables[1], rewrite, docs))
             outcomes.update({(mode, level): match_level(level, "exact", rewritten_gold, rewritten_pred)
                              for level in levels})
     return outcomes, vocab, units, gold_tables, pred_tables, notes

@@ -2,8 +2,9 @@
 
 Exact spans count an argument wrong when a model names it at another length ("der russische
 Präsident Wladimir Putin" for gold "Wladimir Putin") or by another mention of the same
-entity ("Putin" for "Wladimir Putin"). Both modes rewrite the argument spans of both sides
-and then match exactly, one to one, as the exact mode does; triggers stay exact.
+entity ("Putin" for "Wladimir Putin"). Both modes map the argument spans of both sides
+(``rewrite(doc_id, start, end) -> (start, end)``, applied once per distinct span to the
+argument table) and then match exactly, one to one, as the exact mode does; triggers stay exact.
 
 - ``head``: each argument span becomes its head word, by the span rules of the guidelines
   (German noun phrases are head-final before their postmodifiers): leading articles and
@@ -21,9 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
-from bench.schema import Argument, Document, EventMention, Span
+from bench.schema import Document, EventMention, Span
 
 ARGUMENT_MODES = ("head", "entity")
 HEAD_RULES = "span rules: the last word before the first postmodifier (preposition, article, conjunction, comma)"
@@ -56,34 +56,17 @@ def head_span(text: str, span: Span) -> Span:
     return Span(span.start + start, span.start + end, phrase[start:end])
 
 
-def _with_arguments(mentions: Sequence[EventMention], span_of) -> list[EventMention]:
-    """The mentions with each argument's span replaced by ``span_of(mention, argument)`` (copied only if it changes)."""
-    result = []
-    for m in mentions:
-        spans = [span_of(m, a) for a in m.arguments]
-        changed = any(new is not a.span for new, a in zip(spans, m.arguments))
-        result.append(replace(m, arguments=tuple(a if new is a.span else replace(a, span=new)
-                                                 for new, a in zip(spans, m.arguments))) if changed else m)
-    return result
+def head_rewrite(documents: dict[str, Document]):
+    """Every argument span to its head word."""
+    def rewrite(doc_id: str, start: int, end: int) -> tuple[int, int]:
+        head = head_span(documents[doc_id].text, Span(start, end))
+        return head.start, head.end
+    return rewrite
 
 
-def head_sides(gold: Sequence[EventMention], predictions: Sequence[EventMention],
-               documents: dict[str, Document]) -> tuple[list[EventMention], list[EventMention]]:
-    """Both sides with every argument span replaced by its head word."""
-    heads: dict[tuple[str, Span], Span] = {}
-
-    def head(mention: EventMention, argument: Argument) -> Span:
-        key = (mention.doc_id, argument.span)
-        if key not in heads:
-            heads[key] = head_span(documents[mention.doc_id].text, argument.span)
-        return heads[key]
-    return _with_arguments(gold, head), _with_arguments(predictions, head)
-
-
-def entity_sides(gold: Sequence[EventMention], predictions: Sequence[EventMention], documents: dict[str, Document]
-                 ) -> tuple[list[EventMention], list[EventMention], list[str]] | None:
-    """Both sides with the argument spans of gold entity mentions replaced by their entity's span in
-    the sentence, and the documents without entity ids; None if no gold argument has an entity id."""
+def entity_rewrite(gold: Sequence[EventMention], documents: dict[str, Document]):
+    """The span of every gold entity mention to its entity's span in the sentence, and the documents
+    without entity ids; None if no gold argument has an entity id."""
     canonical: dict[tuple[str, int, str], tuple[int, int]] = {}    # (doc, sentence, entity) -> first span
     entity_of: dict[tuple[str, int, int], tuple[str, int, str]] = {}   # (doc, start, end) -> its group
     for m in gold:
@@ -95,25 +78,20 @@ def entity_sides(gold: Sequence[EventMention], predictions: Sequence[EventMentio
     if not canonical:
         return None
 
-    def shared(mention: EventMention, argument: Argument) -> Span:
-        group = entity_of.get((mention.doc_id, argument.span.start, argument.span.end))
-        if group is None or not argument.span.aligned:
-            return argument.span
-        start, end = canonical[group]
-        return Span(start, end, documents[mention.doc_id].text[start:end])
+    def rewrite(doc_id: str, start: int, end: int) -> tuple[int, int]:
+        group = entity_of.get((doc_id, start, end))
+        return (start, end) if group is None else canonical[group]
 
     with_ids = {doc_id for doc_id, _, _ in canonical}
-    without = sorted({m.doc_id for m in gold} - with_ids)
-    return _with_arguments(gold, shared), _with_arguments(predictions, shared), without
+    return rewrite, sorted({m.doc_id for m in gold} - with_ids)
 
 
-def rewritten_sides(mode: str, gold: Sequence[EventMention], predictions: Sequence[EventMention],
-                    documents: dict[str, Document]) -> tuple[list | None, list | None, dict]:
-    """Both sides rewritten for ``mode`` (None, None when the mode is skipped) and what scores.json says of it."""
+def argument_rewrite(mode: str, gold: Sequence[EventMention], documents: dict[str, Document]) -> tuple:
+    """The span rewrite of ``mode`` (None when the mode is skipped) and what scores.json says of it."""
     if mode == "head":
-        return *head_sides(gold, predictions, documents), {"heads": HEAD_RULES}
-    sides = entity_sides(gold, predictions, documents)
-    if sides is None:
-        return None, None, {"skipped": "no gold argument has an entity id"}
-    return sides[0], sides[1], {"entities": "gold arguments with the same entity id, by sentence",
-                                "documents_without_entity_ids": sides[2]}
+        return head_rewrite(documents), {"heads": HEAD_RULES}
+    found = entity_rewrite(gold, documents)
+    if found is None:
+        return None, {"skipped": "no gold argument has an entity id"}
+    return found[0], {"entities": "gold arguments with the same entity id, by sentence",
+                      "documents_without_entity_ids": found[1]}

@@ -146,6 +146,20 @@ def tables(gold: Sequence[EventMention], predictions: Sequence[EventMention], un
     return Vocabulary(index["doc"], index["type"], index["role"]), sides[0], sides[1]
 
 
+def with_argument_spans(table: Table, rewrite, doc_names: list[str]) -> Table:
+    """The argument table with each aligned span mapped by ``rewrite(doc_id, start, end) -> (start, end)``,
+    called once per distinct span."""
+    columns = table.columns
+    if not len(table):
+        return table
+    spans, inverse = np.unique(np.column_stack([columns["doc"], columns["a_start"], columns["a_end"]]), axis=0,
+                               return_inverse=True)
+    mapped = np.array([rewrite(doc_names[doc], start, end) if start >= 0 else (start, end)
+                       for doc, start, end in spans.tolist()], dtype=np.int64).reshape(-1, 2)
+    inverse = inverse.ravel()
+    return Table({**columns, "a_start": mapped[inverse, 0], "a_end": mapped[inverse, 1]})
+
+
 @dataclass
 class Outcome:
     """Per-item match result of one level and mode: what the counts and tables derive from."""
