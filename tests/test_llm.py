@@ -466,18 +466,25 @@ ARTICLES = {
 }
 
 
-def bench_run(tmp_path: Path, server, *overrides: str, env: dict | None = None,
-              articles: dict[str, str] = ARTICLES) -> subprocess.Popen:
-    """``python -m bench run`` on ``articles``, scored on the gold in ``tmp_path/gold`` if a test wrote one."""
+def run_arguments(tmp_path: Path, server, *overrides: str, articles: dict[str, str] = ARTICLES) -> list[str]:
+    """``bench run``'s arguments for an LLM run on ``articles``, scored on the gold in ``tmp_path/gold`` if a
+    test wrote one."""
     docs = tmp_path / "docs"
     if not docs.exists():
         docs.mkdir()
         for name, text in articles.items():
             (docs / f"{name}.txt").write_text(text, encoding="utf-8")
-    args = [sys.executable, "-m", "bench", "run", "extractor=llm_openai", f"extractor.base_url={server.url}",
-            "extractor.api_key_env=null", "extractor.window_sentences=2", "extractor.backoff_base=0.01",
+    return ["run", "extractor=llm_openai", f"extractor.base_url={server.url}", "extractor.api_key_env=null",
+            "extractor.window_sentences=2", "extractor.backoff_base=0.01",
             f"extractor.cache_path={tmp_path / 'cache' / 'llm.sqlite'}", f"data.documents_dir={docs}",
-            f"data.gold_dir={tmp_path / 'gold' if (tmp_path / 'gold').is_dir() else 'null'}", f"results_dir={tmp_path / 'results'}", *overrides]
+            f"data.gold_dir={tmp_path / 'gold' if (tmp_path / 'gold').is_dir() else 'null'}",
+            f"results_dir={tmp_path / 'results'}", *overrides]
+
+
+def bench_run(tmp_path: Path, server, *overrides: str, env: dict | None = None,
+              articles: dict[str, str] = ARTICLES) -> subprocess.Popen:
+    """``python -m bench run`` as a real process (for tests of signals and the environment)."""
+    args = [sys.executable, "-m", "bench", *run_arguments(tmp_path, server, *overrides, articles=articles)]
     environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})}
     return subprocess.Popen(args, cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
