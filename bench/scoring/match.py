@@ -8,6 +8,8 @@ Each gold and each prediction is used at most once, so duplicates are false posi
 """
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Iterable
 
 import numpy as np
@@ -149,7 +151,13 @@ def _components(left: np.ndarray, right: np.ndarray, n_nodes: int) -> np.ndarray
         label = new
 
 
-_PERMUTATIONS: dict[int, np.ndarray] = {}
+#: the largest side of a group solved by trying every assignment (5! = 120 of them)
+BRUTE_FORCE_SIZE = 5
+
+
+@functools.cache
+def _permutations(size: int) -> np.ndarray:
+    return np.array(list(itertools.permutations(range(size))))
 
 
 def _best_assignment(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -157,20 +165,17 @@ def _best_assignment(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     matrix (the usual case: a trigger overlapped by two predictions) is solved by trying every
     permutation, since importing scipy takes longer than scoring a small run; a larger one by
     scipy's ``linear_sum_assignment``."""
-    size = max(weight.shape)
-    if size > 5:
+    n_rows, n_cols = weight.shape
+    size = max(n_rows, n_cols)
+    if size > BRUTE_FORCE_SIZE:
         from scipy.optimize import linear_sum_assignment
 
         return linear_sum_assignment(weight, maximize=True)
-    if size not in _PERMUTATIONS:
-        from itertools import permutations
-
-        _PERMUTATIONS[size] = np.array(list(permutations(range(size))))
     square = np.zeros((size, size))
-    square[:weight.shape[0], :weight.shape[1]] = weight
-    best = _PERMUTATIONS[size][np.argmax(square[np.arange(size), _PERMUTATIONS[size]].sum(axis=1))]
-    rows = np.flatnonzero(best < weight.shape[1])
-    rows = rows[rows < weight.shape[0]]
+    square[:n_rows, :n_cols] = weight
+    permutations = _permutations(size)
+    best = permutations[np.argmax(square[np.arange(size), permutations].sum(axis=1))]
+    rows = np.flatnonzero(best[:n_rows] < n_cols)
     return rows, best[rows]
 
 

@@ -51,9 +51,8 @@ class LLMExtractor(Extractor):
 
     def __init__(self, api: Callable[..., Adapter], model: str, base_url: str | None = None,
                  api_key_env: str | None = None, parameters: Mapping | None = None, structured_output: bool = True,
-                 timeout: float = 60.0,
-                 concurrency: int = 8, max_attempts: int = 6, backoff_base: float = 1.0, backoff_max: float = 60.0,
-                 window_sentences: int = 8, few_shot: int = 0, few_shot_seed: int = 0,
+                 timeout: float = 60.0, concurrency: int = 8, max_attempts: int = 6, backoff_base: float = 1.0,
+                 backoff_max: float = 60.0, window_sentences: int = 8, few_shot: int = 0, few_shot_seed: int = 0,
                  prompts: str = "configs/prompts", cache_path: str | None = "results/.cache/llm.sqlite",
                  cache_mode: str = "read-write", price_per_million: Mapping | None = None, progress: bool = True,
                  cluster_events: bool = False, cluster_chunk_size: int = 50, max_failed_share: float = 0.0,
