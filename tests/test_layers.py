@@ -107,3 +107,10 @@ def test_a_run_of_the_rules_extractor_loads_neither_pandas_nor_scipy(tmp_path):
             "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "TC" in done.stdout and done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_comparison_loads_no_scikit_learn():
+    """compare draws its confusion matrices with matplotlib alone (scikit-learn's import costs seconds)."""
+    done = subprocess.run([sys.executable, "-c", "import bench.reports.compare, sys; print('sklearn' in sys.modules)"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -13,7 +13,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from sklearn.metrics import ConfusionMatrixDisplay, confusion_matrix  # noqa: E402
 
 from bench.reports.runs import Run  # noqa: E402
 from bench.schema import Document, EventMention  # noqa: E402
@@ -95,23 +94,27 @@ def precision_recall(runs: list[Run], folder: Path, mode: str = "exact") -> list
 
 def type_confusion(run: Run, gold: list[EventMention], documents: dict[str, Document], folder: Path) -> list[Path]:
     """Gold type against predicted type of the triggers matched by span (exact), on a log colour scale so
-    that small cells stay visible. Missed and spurious triggers have no partner and are not in it."""
+    that small cells stay visible; a cell's count is written in it, empty cells stay blank. Missed and
+    spurious triggers have no partner and are not in it."""
     pairs = matched_trigger_types(gold, run.predictions, documents, mode="exact")
     labels = sorted({t for pair in pairs for t in pair})
-    matrix = confusion_matrix([g for g, _ in pairs], [p for _, p in pairs], labels=labels) if pairs else None
+    index = {label: i for i, label in enumerate(labels)}
+    matrix = np.zeros((len(labels), len(labels)), dtype=int)
+    np.add.at(matrix, ([index[g] for g, _ in pairs], [index[p] for _, p in pairs]), 1)
     size = 0.5 * max(len(labels), 1) + 3
     figure, axis = plt.subplots(figsize=(size + 1, size))
-    if matrix is not None:
-        display = ConfusionMatrixDisplay(matrix, display_labels=labels)
-        display.plot(ax=axis, xticks_rotation=90, colorbar=True, cmap="Blues",
-                     im_kw={"norm": LogNorm(vmin=0.4, vmax=max(matrix.max(), 2))}, text_kw={"fontsize": 7})
-        display.im_.colorbar.set_label("triggers (log scale; empty cells: none)")
-        for text, value in zip(display.text_.ravel(), matrix.ravel()):
-            text.set_text(str(value) if value else "")
-            text.set_color("white" if value > matrix.max() ** 0.5 else "black")
+    if pairs:
+        image = axis.imshow(matrix, cmap="Blues", norm=LogNorm(vmin=0.4, vmax=max(matrix.max(), 2)))
+        figure.colorbar(image, ax=axis, label="triggers (log scale; empty cells: none)")
+        for (row, column), value in np.ndenumerate(matrix):
+            if value:
+                axis.text(column, row, str(value), ha="center", va="center", fontsize=7,
+                          color="white" if value > matrix.max() ** 0.5 else "black")
+        axis.set_xticks(range(len(labels)), labels, rotation=90)
+        axis.set_yticks(range(len(labels)), labels)
     axis.set_xlabel("predicted type")
     axis.set_ylabel("gold type")
-    off = int(matrix.sum() - np.trace(matrix)) if matrix is not None else 0
+    off = int(matrix.sum() - np.trace(matrix))
     axis.set_title(f"{run.label}: event types of the {len(pairs)} triggers matched by span\n"
                    f"({off} with another type; missed and spurious triggers are not shown)", fontsize=9)
     return _save(figure, folder, f"confusion_{run.key}", dpi=100)     # half an inch a type: large already
