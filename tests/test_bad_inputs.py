@@ -35,13 +35,15 @@ GENERATED = {
 
 
 def project_digest() -> str:
-    """Every file of the project but results/ and caches: what no bad input may change."""
+    """Every file of the project but results/, caches and the package build's folders, by name, size and
+    modification time (a write changes the time even when it keeps the bytes): what no bad input may change."""
     digest = hashlib.sha256()
-    skip = {"results", ".git", "__pycache__", ".pytest_cache", ".hypothesis"}
-    for path in sorted(PROJECT_ROOT.rglob("*")):
-        parts = path.relative_to(PROJECT_ROOT).parts
-        if path.is_file() and not skip & set(parts) and not parts[0].endswith(".egg-info"):
-            digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + path.read_bytes())
+    skip = {"results", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "build", "dist"}
+    for folder, subfolders, files in os.walk(PROJECT_ROOT):
+        subfolders[:] = sorted(d for d in subfolders if d not in skip and not d.endswith(".egg-info"))
+        for name in sorted(files):
+            stat = os.stat(os.path.join(folder, name))
+            digest.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 
