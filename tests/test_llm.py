@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from test_harness import result_folders
-from conftest import make_document, mention
+from conftest import Done, cli, make_document, mention
 from llm_servers import (COMPLETION_TOKENS, PROMPT_TOKENS, AnthropicServer, OpenAIServer, Reply, Script, always,
                          in_turn, window_of)
 
@@ -481,22 +481,22 @@ def run_arguments(tmp_path: Path, server, *overrides: str, articles: dict[str, s
             f"results_dir={tmp_path / 'results'}", *overrides]
 
 
-def bench_run(tmp_path: Path, server, *overrides: str, env: dict | None = None,
-              articles: dict[str, str] = ARTICLES) -> subprocess.Popen:
-    """``python -m bench run`` as a real process (for tests of signals and the environment)."""
-    args = [sys.executable, "-m", "bench", *run_arguments(tmp_path, server, *overrides, articles=articles)]
-    environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})}
+def bench_run(tmp_path: Path, server, *overrides: str) -> subprocess.Popen:
+    """``python -m bench run`` as a real process (for tests that kill it)."""
+    args = [sys.executable, "-m", "bench", *run_arguments(tmp_path, server, *overrides)]
+    environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     return subprocess.Popen(args, cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def finished(process: subprocess.Popen) -> tuple[str, str]:
-    out, err = process.communicate(timeout=60)
-    assert process.returncode == 0, err.decode()
-    return out.decode(), err.decode()
+def run_in_process(tmp_path: Path, server, *overrides: str, articles: dict[str, str] = ARTICLES) -> Done:
+    """``bench run`` through the CLI's entry function in this process; the test fails unless it succeeds."""
+    done = cli(*run_arguments(tmp_path, server, *overrides, articles=articles))
+    assert done.returncode == 0, done.stderr
+    return done
 
 
 def latest_result(tmp_path: Path, name: str) -> dict:
-    """A file of the newest result folder of ``bench_run``, as JSON."""
+    """A file of the newest result folder of an LLM run, as JSON."""
     latest = sorted((tmp_path / "results" / "llm_openai").iterdir())[-1]
     return json.loads((latest / name).read_text(encoding="utf-8"))
 
@@ -523,27 +523,27 @@ def test_a_killed_run_resumes_from_the_cache_without_repeating_finished_windows(
         release.set()
         assert process.returncode == -signal.SIGKILL
         assert result_folders(tmp_path / "results") == []
-        finished(bench_run(tmp_path, server, "extractor.concurrency=1"))
+        run_in_process(tmp_path, server, "extractor.concurrency=1")
         info = run_json(tmp_path)
         assert info["cache_hits"] == 3 and info["requests"] == windows_total - 3
         assert len(server.per_window) == windows_total
         assert sorted(server.per_window.values()) == [1] * (windows_total - 1) + [2], \
             "only the window in flight at the kill is asked twice"
-        finished(bench_run(tmp_path, server, "extractor.concurrency=1"))
+        run_in_process(tmp_path, server, "extractor.concurrency=1")
         assert run_json(tmp_path)["requests"] == 0 and server.requests == windows_total + 1
 
 
-def test_the_api_key_is_written_nowhere(tmp_path):
+def test_the_api_key_is_written_nowhere(tmp_path, monkeypatch):
     key = "sk-bench-test-7f3a9c1e5b2d4f60a8e1"
+    monkeypatch.setenv("BENCH_LLM_TEST_KEY", key)
     with OpenAIServer(always(Reply(answer(STATEMENT)))) as server:
-        out, err = finished(bench_run(tmp_path, server, "extractor.api_key_env=BENCH_LLM_TEST_KEY",
-                                      env={"BENCH_LLM_TEST_KEY": key}))
+        done = run_in_process(tmp_path, server, "extractor.api_key_env=BENCH_LLM_TEST_KEY")
         assert {h["authorization"] for h in server.headers} == {f"Bearer {key}"}
     assert run_json(tmp_path)["requests"] == 6
     written = [p for p in tmp_path.rglob("*") if p.is_file() and p.parent.name != "docs"]
     assert any(p.name.startswith("llm.sqlite") for p in written) and any(p.name == "run.json" for p in written)
     leaks = [str(p) for p in written if key.encode() in p.read_bytes()]
-    assert leaks == [] and key not in out and key not in err
+    assert leaks == [] and key not in done.stdout and key not in done.stderr
     assert "BENCH_LLM_TEST_KEY" in (next(tmp_path.rglob("config.yaml"))).read_text(encoding="utf-8")
 
 
@@ -557,9 +557,9 @@ def test_an_answer_with_lone_surrogates_is_dropped_and_its_cached_rerun_works(tm
     raw = json.dumps(answer(STATEMENT), ensure_ascii=False) + "\ud800"     # a lone surrogate in the text itself
     replies = in_turn(Reply(answer(STATEMENT, escaped)), Reply(raw), then=Reply(answer(STATEMENT)))
     with OpenAIServer(replies) as server:
-        finished(bench_run(tmp_path, server, "extractor.window_sentences=8"))
+        run_in_process(tmp_path, server, "extractor.window_sentences=8")
         first = latest_result(tmp_path, "scores.json")["counts"]["predicted_mentions"]
-        finished(bench_run(tmp_path, server, "extractor.window_sentences=8"))       # from the cache
+        run_in_process(tmp_path, server, "extractor.window_sentences=8")       # from the cache
         assert run_json(tmp_path)["requests"] == 0
         assert latest_result(tmp_path, "scores.json")["counts"]["predicted_mentions"] == first
 
@@ -573,11 +573,10 @@ def test_retry_after_infinity_waits_no_longer_than_the_timeout(protocol, tmp_pat
 
 def test_a_run_whose_requests_failed_writes_no_result(tmp_path):
     with OpenAIServer(always(Reply(status=500))) as server:
-        process = bench_run(tmp_path, server, "extractor.max_attempts=1")
-        _, err = process.communicate(timeout=60)
-    assert process.returncode == 1
-    assert "error: 6 of 6 requests failed (server_error 6); no result was written" in err.decode()
-    assert "Traceback" not in err.decode()
+        done = cli(*run_arguments(tmp_path, server, "extractor.max_attempts=1"))
+    assert done.returncode == 1
+    assert "error: 6 of 6 requests failed (server_error 6); no result was written" in done.stderr
+    assert "Traceback" not in done.stderr
     assert result_folders(tmp_path / "results") == []
 
 

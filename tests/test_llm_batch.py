@@ -10,7 +10,7 @@ import time
 import pytest
 from llm_servers import COMPLETION_TOKENS, PROMPT_TOKENS, Reply, in_turn
 from test_harness import result_folders
-from test_llm import ATTACK, DOC, SERVERS, STATEMENT, answer, bench_run, build, by_sentence, finished, per_window, \
+from test_llm import ATTACK, DOC, SERVERS, STATEMENT, answer, bench_run, build, by_sentence, per_window, run_in_process, \
     run_json, texts
 
 from bench.errors import ExtractorError
@@ -110,10 +110,10 @@ def test_a_killed_batch_run_resumes_by_polling_the_same_batch_and_makes_no_secon
         process.wait(30)
         assert result_folders(tmp_path / "results") == [] and server.requests == 0
         hold.set()
-        finished(bench_run(tmp_path, server, *batch_run))
+        run_in_process(tmp_path, server, *batch_run)
         info = run_json(tmp_path)
         assert len(server.batches) == 1, "the rerun polled the batch of the killed run"
         assert info["batches"][0]["resumed"] is True and info["batches"][0]["answered"] == 6
         assert info["requests"] == 0 and server.requests == 6
-        finished(bench_run(tmp_path, server, *batch_run))
+        run_in_process(tmp_path, server, *batch_run)
         assert run_json(tmp_path)["cache_hits"] == 6 and len(server.batches) == 1

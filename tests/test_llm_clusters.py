@@ -10,9 +10,9 @@ from collections import defaultdict
 from collections.abc import Callable
 
 import pytest
-from conftest import cli, make_document, span_of
+from conftest import make_document, span_of
 from llm_servers import OpenAIServer, Reply, window_of
-from test_llm import SERVERS, build, latest_result, run_arguments, run_json
+from test_llm import SERVERS, build, latest_result, run_in_process, run_json
 
 from bench.errors import ExtractorError
 from bench.extractors.llm.api import Response
@@ -203,12 +203,10 @@ def test_a_run_with_cluster_events_reports_coreference_scores(tmp_path):
     articles = {document.id: document.text for document in (N1, N2)}
     options = ("scoring.coref=true", "scoring.bootstrap_samples=0")
     with OpenAIServer(script()) as server:
-        done = cli(*run_arguments(tmp_path, server, "extractor.cluster_events=true", *options, articles=articles))
-        assert done.returncode == 0, done.stderr
+        run_in_process(tmp_path, server, "extractor.cluster_events=true", *options, articles=articles)
         coreference = latest_result(tmp_path, "scores.json")["coreference"]
         assert run_json(tmp_path)["clustering"]["requests"] == 2
         for scope in ("cross_document/with_singletons", "cross_document/without_singletons"):
             assert coreference[scope]["conll_f1"] == pytest.approx(1.0), scope
-        done = cli(*run_arguments(tmp_path, server, *options, articles=articles))
-        assert done.returncode == 0, done.stderr
+        run_in_process(tmp_path, server, *options, articles=articles)
         assert latest_result(tmp_path, "scores.json")["coreference"] == "not predicted"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+from typing import TYPE_CHECKING
 
 import pytest
 from conftest import make_document, needs
@@ -22,6 +23,9 @@ from bench.extractors.parse import FUNCTIONS, LABELS, detect_scheme
 from bench.extractors.rules import RulesExtractor
 from bench.extractors.spacy_extractor import SpacyExtractor
 from bench.schema import PROJECT_ROOT, load_ontology
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 STAND_IN = PROJECT_ROOT.parent / "shared" / "models" / "de_ud_sm"
 
