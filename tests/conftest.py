@@ -24,6 +24,14 @@ def needs(available: bool, what: str) -> None:
     pytest.skip(what)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules holding a slow test run first (the order is otherwise the files'): with a module per worker
+    at a time (``--dist loadscope --no-loadscope-reorder``), the long ones start early and the many short
+    ones fill the workers up at the end."""
+    slow = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow)
+
+
 @pytest.fixture(scope="session")
 def seed_documents() -> dict[str, Document]:
     return load_documents(PROJECT_ROOT / "seeds")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from bench.schema import PROJECT_ROOT
 from test_harness import bench, result_folders
 
@@ -36,6 +38,7 @@ AUTHORING = {"doc_id": "005_test_charkiw", "ontology_version": "1.0", "annotator
      "cluster": "kharkiv_injuries"}]}
 
 
+@pytest.mark.slow
 def test_a_new_document_from_authoring_file_to_scored_run(tmp_path):
     project = tmp_path / "project"
     for part in ("bench", "configs", "seeds", "annotations"):

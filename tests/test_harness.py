@@ -186,6 +186,7 @@ def test_environment_values_reach_no_saved_file(tmp_path, monkeypatch):
     assert "sk-harness-5d1e" not in saved and "${oc.env:BENCH_TEST_SECRET}" in saved
 
 
+@pytest.mark.slow
 def test_two_compares_in_one_second_and_runs_of_one_name_keep_apart(tmp_path):
     from conftest import cli
 

@@ -369,6 +369,7 @@ def learning_curve_script():
     return module
 
 
+@pytest.mark.slow
 def test_the_learning_curve_never_trains_on_the_held_out_document_and_draws_a_plot(corpus, model, tmp_path, capsys):
     script = learning_curve_script()
     documents = load_documents(corpus / "docs")

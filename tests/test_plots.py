@@ -7,6 +7,8 @@ from collections import Counter
 import pytest
 from report_runs import run_and_compare, scores_of
 
+pytestmark = pytest.mark.slow         # the module's runs and comparison take seconds
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from report_runs import Browser, run_and_compare, scores_of
 
+pytestmark = pytest.mark.slow         # the module's runs and comparison take seconds
+
 ALL = "(s => [...document.querySelectorAll(s)])"
 BROKEN_ANCHORS = (f"{ALL}('a[href^=\"#\"]').filter(a => !document.getElementById(a.getAttribute('href').slice(1)))"
                   ".map(a => a.getAttribute('href'))")

@@ -15,6 +15,8 @@ from bench.reports.run_page import run_report
 from bench.reports.runs import Run, label_runs
 from bench.schema import Argument, EventMention
 
+pytestmark = pytest.mark.slow         # the module's runs and comparison take seconds
+
 HOSTILE = '<script>alert("x")</script> & co'
 
 

@@ -72,6 +72,7 @@ def levels(folder: Path) -> dict:
     return json.loads((folder / "scores.json").read_text(encoding="utf-8"))["levels"]
 
 
+@pytest.mark.slow
 def test_odd_predictions_are_written_read_back_and_scored_the_same_by_every_reader(odd_run, tmp_path):
     run, results = odd_run
     folder = run()
@@ -95,6 +96,7 @@ def test_odd_predictions_are_written_read_back_and_scored_the_same_by_every_read
     assert "odd" in (tmp_path / "cmp" / "leaderboard.md").read_text() and "rescored" in compared.stdout
 
 
+@pytest.mark.slow
 def test_merged_shards_of_odd_predictions_score_as_the_whole_run(odd_run, tmp_path):
     run, results = odd_run
     whole = run()

@@ -3,6 +3,7 @@ on generated corpora: every count, ratio, table, SemEval mode and bootstrap inte
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference_scorer import reference_score
@@ -42,6 +43,7 @@ def corpora(draw):
     return gold, predictions
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(corpora(), st.sampled_from([(), ("Place",)]))
 def test_scores_equal_the_reference(corpus, excluded):

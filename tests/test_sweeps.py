@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from test_harness import bench, result_folders
 
 
+@pytest.mark.slow
 def test_joblib_sweep_gives_one_result_folder_per_run_and_compare_takes_the_sweep(tmp_path):
     done = bench("run", "-m", "extractor=rules", "extractor.window=4,12", "hydra/launcher=joblib",
                  "hydra.launcher.n_jobs=2", f"results_dir={tmp_path}", "print_table=false",
@@ -22,6 +24,7 @@ def test_joblib_sweep_gives_one_result_folder_per_run_and_compare_takes_the_swee
     assert "rules [extractor.window=4]" in compared.stdout and "rules [extractor.window=12]" in compared.stdout
 
 
+@pytest.mark.slow
 def test_two_job_sweep_on_the_submitit_local_executor(tmp_path):
     done = bench("run", "-m", "extractor=rules", "scoring.bootstrap_samples=10,20", "hydra/launcher=local_jobs",
                  f"results_dir={tmp_path}", "print_table=false")
