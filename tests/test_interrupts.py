@@ -31,6 +31,12 @@ def slow_extractor(tmp_path):
         ''', "slow", "_target_: slow_pkg.Slow\n")
 
 
+def ctrl_c_as_in_a_terminal() -> None:
+    """In the child before it starts: SIGINT's default action, which a shell's background job (such as a
+    suite started with ``&``) would otherwise pass on as ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def everything_under(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*")) if folder.exists() else []
 
@@ -45,7 +51,7 @@ def test_interrupted_run_leaves_earlier_results_untouched(sig, slow_extractor, t
     process = subprocess.Popen(
         [sys.executable, "-m", "bench", "run", *slow_extractor, f"results_dir={results}"],
         cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(tmp_path)})
+        env={**os.environ, "PYTHONPATH": str(tmp_path)}, preexec_fn=ctrl_c_as_in_a_terminal)
     assert process.stdout.readline().strip() == "extracting"
     time.sleep(0.2)
     process.send_signal(sig)
@@ -89,7 +95,8 @@ def test_a_signal_during_the_write_leaves_no_partial_folder(sig, tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-c", WRITE_THEN_WAIT, "run", "extractor=rules", f"results_dir={results}",
          "scoring.bootstrap_samples=0", "print_table=false"],
-        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=ctrl_c_as_in_a_terminal)
     assert process.stdout.readline().strip() == "writing"       # predictions.jsonl is half written now
     process.send_signal(sig)
     process.wait(timeout=60)
