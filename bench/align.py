@@ -13,6 +13,7 @@ changes nothing, so every command that reads a result folder sees the same spans
 """
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -85,7 +86,8 @@ def align(predictions: Iterable[EventMention], documents: dict[str, Document]) -
         else:
             trigger = _align_trigger(doc, trigger.text, held.setdefault((doc.id, trigger.text), set()), report)
         arguments = tuple(_align_argument(doc, trigger, a, report) for a in mention.arguments)
-        aligned.append(replace(mention, trigger=trigger, arguments=arguments))
+        unchanged = trigger is mention.trigger and all(map(operator.is_, arguments, mention.arguments))
+        aligned.append(mention if unchanged else replace(mention, trigger=trigger, arguments=arguments))
     return aligned, report
 
 

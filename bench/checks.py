@@ -6,7 +6,6 @@ import difflib
 import json
 import re
 from dataclasses import dataclass
-from itertools import accumulate
 from pathlib import Path
 
 from bench.schema import Argument, Document, EventMention, Ontology, Span
@@ -68,15 +67,15 @@ _LONG_DIGITS = re.compile("[0-9]{19}")
 _DEEP = 200
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_BRACKET = re.compile(r"[\[\]{}]")
-_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
-
-
-def _nesting(text: str) -> int:
-    """How deeply lists and objects nest in a valid JSON text: its brackets outside strings, counted."""
-    brackets = _BRACKET.findall(_JSON_STRING.sub("", text))
-    return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
+def _nests_at_least(value, depth: int) -> bool:
+    """True when lists and objects nest ``depth`` levels deep or deeper in a parsed JSON value."""
+    level = [value]
+    for _ in range(depth):
+        containers = [item for item in level if isinstance(item, (list, dict))]
+        if not containers:
+            return False
+        level = [inner for item in containers for inner in (item.values() if isinstance(item, dict) else item)]
+    return True
 
 
 def loads_checked(text: str):
@@ -92,7 +91,7 @@ def loads_checked(text: str):
         except orjson.JSONDecodeError:
             pass
         else:
-            if text.count("[") + text.count("{") < _DEEP or _nesting(text) < _DEEP:
+            if text.count("[") + text.count("{") < _DEEP or not _nests_at_least(value, _DEEP):
                 return value
     try:
         value = json.loads(text)
