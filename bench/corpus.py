@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.bulk import without_cyclic_gc
 from bench.errors import DataError
 from bench.paths import PROJECT_ROOT, project_path
 from bench.schema import Document, EventMention, Ontology, Span, load_ontology
@@ -158,6 +159,7 @@ def parse_annotation(data, path: Path, documents: dict[str, Document],
     return mentions
 
 
+@without_cyclic_gc()
 def read_annotations(folder: Path, documents: dict[str, Document]) -> dict[str, list[EventMention]]:
     """All annotation files in ``folder``, by document id; problems of all files at once."""
     folder = Path(folder)
@@ -190,6 +192,7 @@ def readable_file(path: Path) -> None:
         raise DataError([f"{path}: not a regular file (a folder, pipe or device)"])
 
 
+@without_cyclic_gc()
 def read_jsonl(path: Path, documents: dict[str, Document], ontology: Ontology | None = None,
                allow_empty: bool = False) -> list[EventMention]:
     """Event mentions in the interchange format, one per line.
@@ -355,6 +358,7 @@ def iter_sorted(gold: dict[str, list[EventMention]]) -> Iterator[EventMention]:
         yield from gold[doc_id]
 
 
+@without_cyclic_gc()
 def read_records(records: Iterable, documents: dict[str, Document], source: str = "predictions") -> list[EventMention]:
     """Event mentions from interchange-format dicts (as ``read_jsonl`` reads them from lines), checked
     the same way; problems name ``source`` and the record's position ("record N", from 1)."""

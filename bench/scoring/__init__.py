@@ -5,6 +5,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from bench.bulk import without_cyclic_gc
 from bench.schema import Document, EventMention
 from bench.scoring.argmodes import ARGUMENT_MODES, argument_rewrite
 from bench.scoring.intervals import bootstrap_intervals, paired_bootstrap
@@ -21,6 +22,7 @@ __all__ = ["LEVELS", "MODES", "SCORING_MODES", "Scores", "score", "unit_counts",
            "prf"]
 
 
+@without_cyclic_gc()
 def _outcomes(gold: Iterable[EventMention], predictions: Iterable[EventMention], documents: dict[str, Document],
               exclude_roles: Sequence[str], levels: Sequence[str], modes: Sequence[str]):
     gold, predictions = list(gold), list(predictions)
@@ -48,6 +50,7 @@ def unit_counts(gold, predictions, documents, level: str = "AC", mode: str = "ex
     return outcomes[(mode, level)].unit_counts(len(units))
 
 
+@without_cyclic_gc()
 def score(gold: Iterable[EventMention], predictions: Iterable[EventMention], documents: dict[str, Document], *,
           exclude_roles: Sequence[str] = (), levels: Sequence[str] = LEVELS, modes: Sequence[str] = MODES,
           bootstrap_samples: int = 1000, seed: int = 0, confidence: float = 0.95) -> Scores:

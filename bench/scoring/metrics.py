@@ -8,13 +8,12 @@ but one-to-one, so that a duplicate prediction is never counted twice.
 """
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
+from bench.bulk import without_cyclic_gc
 from bench.schema import Document, EventMention, Span
 from bench.scoring.match import NO_MATCH, match
 
@@ -82,19 +81,6 @@ class Units:
         return np.where(starts < 0, self.first[ranks] + self.n_sentences[ranks], self.first[ranks] + within)
 
 
-@contextmanager
-def _without_cyclic_gc():
-    """Pause the cyclic garbage collector: reading millions of mention attributes allocates
-    no cycles, and the collector's passes over the live mentions would cost more than the work."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _codes(values: list[str], index: dict[str, int]) -> np.ndarray:
     """The integer code of each name; a name not in ``index`` yet gets the next code (first appearance)."""
     for value in dict.fromkeys(values):
@@ -134,15 +120,14 @@ def _side(mentions: Sequence[EventMention], exclude: set[str], with_arguments: b
     return trig, arg
 
 
+@without_cyclic_gc()
 def tables(gold: Sequence[EventMention], predictions: Sequence[EventMention], units: Units,
            exclude_roles: Iterable[str] = (), with_arguments: bool = True
            ) -> tuple[Vocabulary, tuple[Table, Table], tuple[Table, Table]]:
     """Trigger and argument tables of both sides, with one shared coding of names (in order of first
     appearance, gold first)."""
     index = {"doc": {}, "type": {}, "role": {}}
-    with _without_cyclic_gc():
-        sides = [_side(mentions, set(exclude_roles), with_arguments, index, units)
-                 for mentions in (gold, predictions)]
+    sides = [_side(mentions, set(exclude_roles), with_arguments, index, units) for mentions in (gold, predictions)]
     return Vocabulary(index["doc"], index["type"], index["role"]), sides[0], sides[1]
 
 
