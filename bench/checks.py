@@ -167,6 +167,12 @@ class Checker:
         return Span(start, end, text)
 
     def event(self, obj, where: str, doc_id_default: str | None = None) -> EventMention | None:
+        """The mention of an event object, or None with its problems reported."""
+        mention = self.well_formed_event(obj, doc_id_default)
+        return mention if mention is not None else self.checked_event(obj, where, doc_id_default)
+
+    def checked_event(self, obj, where: str, doc_id_default: str | None = None) -> EventMention | None:
+        """``event`` one rule at a time, each problem reported."""
         if not isinstance(obj, dict):
             self.report(where, "an event must be a JSON object")
             return None
@@ -192,7 +198,8 @@ class Checker:
             if argument is None:
                 continue
             if self.gold:
-                self.gold_argument(argument, seen, f"{where}: argument {i}", doc, trigger)
+                for problem in self.gold_argument_problems(argument, seen, doc, trigger):
+                    self.report(f"{where}: argument {i}", problem)
             arguments.append(argument)
         cluster = obj.get("cluster")
         if self.gold and not (isinstance(cluster, str) and ENTITY_ID.match(cluster)):
@@ -209,18 +216,90 @@ class Checker:
                             id=event_id if isinstance(event_id, str) else None,
                             cluster=cluster if isinstance(cluster, str) else None)
 
-    def gold_argument(self, argument: Argument, seen: set, where: str, doc: Document | None,
-                      trigger: Span | None) -> None:
-        """The annotation rules for an argument: no duplicate, in its trigger's sentence."""
+    @staticmethod
+    def gold_argument_problems(argument: Argument, seen: set, doc: Document | None,
+                               trigger: Span | None) -> list[str]:
+        """What breaks the annotation rules for an argument: a duplicate (of those in ``seen``, which
+        it joins), or a place outside its trigger's sentence."""
+        problems = []
         key = (argument.role, argument.span.start, argument.span.end)
         if key in seen:
-            self.report(where, f"duplicate argument {argument.role} {short(argument.span.text)}")
+            problems.append(f"duplicate argument {argument.role} {short(argument.span.text)}")
         seen.add(key)
         if doc is not None and trigger is not None and trigger.aligned:
             sentence = doc.sentence_index(trigger.start)
             if doc.sentence_index(argument.span.start) != sentence or \
                     doc.sentence_index(argument.span.end - 1) != sentence:
-                self.report(where, f"{argument.role} {short(argument.span.text)} lies outside the trigger's sentence")
+                problems.append(f"{argument.role} {short(argument.span.text)} lies outside the trigger's sentence")
+        return problems
+
+    # --- the fast path: objects that pass every check, in few calls ---------------
+
+    def well_formed_event(self, obj, doc_id_default: str | None = None) -> EventMention | None:
+        """The mention of an event object that passes every check (the same mention ``checked_event``
+        builds), or None for any other object, which ``checked_event`` then explains."""
+        if type(obj) is not dict or not obj.keys() <= EVENT_KEYS:
+            return None
+        doc_id, event_type = obj.get("doc_id", doc_id_default), obj.get("type")
+        if type(doc_id) is not str or type(event_type) is not str:
+            return None
+        doc, roles = self.documents.get(doc_id), self.ontology.role_sets.get(event_type)
+        attributes, raw_arguments = obj.get("attributes", {}), obj.get("arguments", [])
+        cluster, event_id = obj.get("cluster"), obj.get("id")
+        if doc is None or roles is None or type(raw_arguments) is not list or not self._good_attributes(attributes) \
+                or not (event_id is None or type(event_id) is str) or not self._good_cluster(cluster):
+            return None
+        trigger = self._well_formed_span(obj.get("trigger"), doc.text, SPAN_KEYS)
+        if trigger is None:
+            return None
+        arguments, seen = [], set()
+        for raw in raw_arguments:
+            argument = self._well_formed_argument(raw, doc.text, roles)
+            if argument is None or self.gold and self.gold_argument_problems(argument, seen, doc, trigger):
+                return None
+            arguments.append(argument)
+        return EventMention(doc_id, event_type, trigger, tuple(arguments), attributes, event_id, cluster)
+
+    def _well_formed_argument(self, obj, text: str, roles: frozenset[str]) -> Argument | None:
+        if type(obj) is not dict:
+            return None
+        role, entity_type, entity_id = obj.get("role"), obj.get("entity_type"), obj.get("entity_id")
+        if type(role) is not str or role not in roles or not (entity_id is None or type(entity_id) is str):
+            return None
+        if self.gold and (entity_id is None or not ENTITY_ID.match(entity_id)):
+            return None
+        if (self.gold or entity_type is not None) and not (type(entity_type) is str
+                                                           and entity_type in self.ontology.entity_types):
+            return None
+        span = self._well_formed_span(obj, text, ARGUMENT_KEYS)
+        return None if span is None else Argument(role, span, entity_type, entity_id)
+
+    def _well_formed_span(self, obj, text: str, keys: set[str]) -> Span | None:
+        if type(obj) is not dict or not obj.keys() <= keys:
+            return None
+        span_text, start, end, found = obj.get("text"), obj.get("start"), obj.get("end"), obj.get("found", True)
+        if type(span_text) is not str or not span_text or (found is not True and found is not False):
+            return None
+        if start is None and end is None and not self.gold:
+            return Span(None, None, span_text, unfound=not found)
+        if found and type(start) is int and type(end) is int and 0 <= start < end <= len(text) \
+                and text[start:end] == span_text:
+            return Span(start, end, span_text)
+        return None
+
+    def _good_attributes(self, attributes) -> bool:
+        if type(attributes) is not dict:
+            return False
+        allowed = self.ontology.attributes
+        if self.gold and len(attributes) != len(allowed):
+            return False
+        return all(name in allowed and (value in allowed[name] if type(value) is str else value is None and not self.gold)
+                   for name, value in attributes.items())
+
+    def _good_cluster(self, cluster) -> bool:
+        if self.gold:
+            return type(cluster) is str and ENTITY_ID.match(cluster) is not None
+        return cluster is None or type(cluster) is str
 
     def argument(self, obj, where: str, doc: Document | None, event_type: str | None) -> Argument | None:
         if not isinstance(obj, dict):
