@@ -1,5 +1,5 @@
-"""The checks every reader applies: JSON values decoded safely, and event mentions checked
-against the documents and the ontology, each problem as ``file: where: what is wrong``."""
+"""The checks every reader applies: JSON values decoded safely (and encoded the same way back), and
+event mentions checked against the documents and the ontology, each problem as ``file: where: what is wrong``."""
 from __future__ import annotations
 
 import difflib
@@ -105,6 +105,20 @@ def loads_checked(text: str):
     if bad is not None:
         raise JSONValueError(f"{bad}: holds a lone surrogate (not valid Unicode text)")
     return value
+
+
+def dumps(value, indent: bool = False) -> str:
+    """The JSON text of a value: compact, or indented by two spaces; non-ASCII characters as they are.
+
+    orjson writes it when installed (ten times faster); the standard library writes the same text
+    otherwise, and also whatever orjson refuses (integers beyond 64 bits, keys that are not strings).
+    The two spell some floats differently (``1e-05`` and ``0.00001``): the same number to a reader."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2 if indent else 0).decode("utf-8")
+        except orjson.JSONEncodeError:
+            pass
+    return json.dumps(value, ensure_ascii=False, **({"indent": 2} if indent else {"separators": (",", ":")}))
 
 
 @dataclass

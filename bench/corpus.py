@@ -19,7 +19,7 @@ from bench.errors import DataError
 from bench.paths import PROJECT_ROOT, project_path
 from bench.schema import Document, EventMention, Ontology, Span, load_ontology
 
-from bench.checks import DOC_ID, FILE_KEYS, Checker, JSONValueError, TooManyProblems, loads_checked, short
+from bench.checks import DOC_ID, FILE_KEYS, Checker, JSONValueError, TooManyProblems, dumps, loads_checked, short
 
 # --- documents -------------------------------------------------------------
 
@@ -265,10 +265,9 @@ def mention_to_json(mention: EventMention) -> dict:
 
 
 def write_jsonl(mentions: Iterable[EventMention], path: Path) -> None:
-    encode = json.JSONEncoder(ensure_ascii=False).encode        # what json.dumps(..., ensure_ascii=False) does
     with Path(path).open("w", encoding="utf-8") as stream:
         for mention in mentions:
-            stream.write(encode(mention_to_json(mention)) + "\n")
+            stream.write(dumps(mention_to_json(mention)) + "\n")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ prints) is made here too, from its ``scores.json``.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -18,6 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench.checks import dumps
 from bench.corpus import write_jsonl
 from bench.errors import DataError
 from bench.schema import EventMention
@@ -113,9 +113,9 @@ def publish(staging: Path, config: dict, predictions: Sequence[EventMention], sc
     (staging / "config.yaml").write_text(yaml.safe_dump(redacted(config), allow_unicode=True, sort_keys=False),
                                          encoding="utf-8")
     write_jsonl(predictions, staging / "predictions.jsonl")
-    (staging / "scores.json").write_text(json.dumps(scores, indent=1, ensure_ascii=False), encoding="utf-8")
+    (staging / "scores.json").write_text(dumps(scores, indent=True), encoding="utf-8")
     (staging / "table.md").write_text(table, encoding="utf-8")
-    (staging / "run.json").write_text(json.dumps(run_info, indent=1, ensure_ascii=False), encoding="utf-8")
+    (staging / "run.json").write_text(dumps(run_info, indent=True), encoding="utf-8")
     return rename_into_place(staging)
 
 

@@ -63,6 +63,7 @@ def mutated(base: dict, changes, gold: bool) -> dict:
     return obj
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None, derandomize=True)
 @given(st.sampled_from(range(len(BASES))), st.booleans(), mutations)
 def test_the_fast_path_takes_exactly_what_the_checks_pass(base, gold, changes):
@@ -82,3 +83,25 @@ def test_the_bases_pass_and_their_broken_variants_do_not(gold):
     checker = Checker(Path("f.json"), DOCUMENTS, ONTOLOGY, gold, [])
     passed = [checker.well_formed_event(mutated(b, [], gold), b["doc_id"]) is not None for b in BASES]
     assert passed == [True] * (len(BASES) - 2) + [not gold] * 2
+
+
+ODD_TEXTS = ["", "ä€😀", "\"quoted\" \\ back", "line\nbreak\ttab\r\b\f", "\x00\x01\x1f\x7f", "\u2028\u2029", "</script>"]
+
+
+@pytest.mark.parametrize("indent", [False, True])
+def test_json_text_is_the_same_with_or_without_orjson(monkeypatch, indent):
+    """orjson and the standard library write the same text, so a file does not depend on what is installed."""
+    from bench import checks
+
+    values = [{"doc_id": "d", "trigger": {"start": 0, "end": 2, "text": text}, "arguments": [], "attributes": {}}
+              for text in ODD_TEXTS] + [{"f1": 0.5, "counts": [1, 2, 3], "nothing": None, "yes": True, "nested": {}}]
+    with_orjson = [checks.dumps(value, indent) for value in values]
+    monkeypatch.setattr(checks, "orjson", None)
+    assert [checks.dumps(value, indent) for value in values] == with_orjson
+    assert [json.loads(text) for text in with_orjson] == values
+
+
+def test_json_text_of_what_orjson_refuses_comes_from_the_standard_library():
+    from bench.checks import dumps
+
+    assert json.loads(dumps({"big": 10 ** 30, 1: "int key"})) == {"big": 10 ** 30, "1": "int key"}

@@ -24,7 +24,7 @@ ALLOWED = {
     "corpus": {"paths", "errors", "schema", "checks", "bulk"},
     "align": {"schema"},
     "extractors": {"paths", "errors", "schema", "align"},
-    "results": {"paths", "errors", "schema", "corpus"},
+    "results": {"paths", "errors", "schema", "checks", "corpus"},
     "harness": {"paths", "errors", "plugins", "schema", "corpus", "align", "scoring", "extractors", "results",
                 "progress"},
     # runs from saved answers (answers files, rescore): the harness's layer, on top of it
