@@ -182,7 +182,7 @@ def _compare(options) -> int:
     cfg = compose([r for r in options.runs if "=" in r])
     runs = [Path(r) for r in options.runs if "=" not in r]
     out, leaderboard, left_out = compare(runs, project_path(cfg.results_dir), cfg.data, options.out,
-                                         options.samples, options.sweep)
+                                         options.samples, options.sweep, cfg.get("progress", True))
     for line in left_out:
         print(f"note: left out {line}")
     print(leaderboard)
@@ -303,7 +303,7 @@ def parser() -> argparse.ArgumentParser:
     sub = command("compare", "leaderboard, significance, plots and HTML of several runs", _compare)
     sub.add_argument("runs", nargs="*", metavar="RUN_DIR or key=value",
                      help="result folders (default: the latest run of each name on the chosen data), "
-                          "and overrides (data=NAME)")
+                          "and overrides (data=NAME, progress=false)")
     sub.add_argument("--out", type=Path, help="output folder (default: results/comparisons/<timestamp>)")
     sub.add_argument("--samples", type=int, default=10_000, help="bootstrap resamples of the paired test")
     sub.add_argument("--readme", action="store_true", help="also put the leaderboard into README.md")

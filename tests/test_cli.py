@@ -91,6 +91,27 @@ def test_progress_shows_on_a_terminal_unless_turned_off(seed_documents, monkeypa
         assert f"/{len(seed_documents)} " in sys.stderr.getvalue()       # counted against the documents
 
 
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    results = tmp_path_factory.mktemp("results")
+    for name in ("a", "b"):
+        done = cli("run", f"run_name={name}", f"results_dir={results}", "print_table=false",
+                   "scoring.bootstrap_samples=20", "progress=false")
+        assert done.returncode == 0, done.stderr
+    return results
+
+
+@pytest.mark.parametrize("setting, shown", [("progress=true", True), ("progress=false", False)])
+def test_compare_shows_progress_on_a_terminal_unless_turned_off(two_runs, tmp_path, monkeypatch, setting, shown):
+    from bench.__main__ import main
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert main(["compare", f"results_dir={two_runs}", setting, "--samples", "20", "--out", str(tmp_path / "cmp")]) == 0
+    bars = sys.stderr.getvalue()
+    assert ("paired tests (exact)" in bars and "run pages and plots" in bars) == shown, bars
+
+
 def test_the_table_names_the_configured_confidence(tmp_path):
     done = cli("run", "scoring.confidence=0.9", "scoring.bootstrap_samples=20", f"results_dir={tmp_path}",
                "progress=false")

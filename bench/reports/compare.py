@@ -21,10 +21,12 @@ from bench.schema import Document, EventMention
 
 
 def compare(folders: list[Path], results_dir: Path, data_cfg, out_dir: Path | None = None,
-            samples: int = 10_000, sweep: str | None = None) -> tuple[Path, str, list[str]]:
+            samples: int = 10_000, sweep: str | None = None,
+            show_progress: bool = True) -> tuple[Path, str, list[str]]:
     """Write the comparison of ``folders`` (default: the latest run of each name on ``data_cfg``, or every
     run of ``sweep``; "latest" for the most recent sweep); return its folder, the Markdown leaderboard
-    and a line for each run left out. Only runs scored on the same documents and gold are compared.
+    and a line for each run left out. Only runs scored on the same documents and gold are compared;
+    ``show_progress``: bars for the paired tests and the run pages (on a terminal).
 
     The folder is staged and renamed when complete (``results/comparisons/<timestamp>`` by default,
     with a suffix if that is taken); ``out_dir`` is replaced only when it is given and complete."""
@@ -38,7 +40,7 @@ def compare(folders: list[Path], results_dir: Path, data_cfg, out_dir: Path | No
         folders, left_out = latest_runs(results_dir, fingerprint)
     runs = load_runs(folders, documents, fingerprint)
     with staged_result(results_dir, "comparisons") as staging:
-        leaderboard_md = _write_comparison(runs, gold, documents, staging, samples)
+        leaderboard_md = _write_comparison(runs, gold, documents, staging, samples, show_progress)
         if out_dir is None:
             out = rename_into_place(staging)
         else:
@@ -50,7 +52,7 @@ def compare(folders: list[Path], results_dir: Path, data_cfg, out_dir: Path | No
 
 
 def _write_comparison(runs: list[Run], gold: list[EventMention], documents: dict[str, Document], out: Path,
-                      samples: int) -> str:
+                      samples: int, show_progress: bool) -> str:
     (out / "plots").mkdir()
     (out / "reports").mkdir()
     markdown = []
@@ -81,7 +83,8 @@ def _write_comparison(runs: list[Run], gold: list[EventMention], documents: dict
     leaderboard_md = "\n\n".join(markdown) + "\n"
     significance = None
     if len(runs) > 1:
-        frames = [significance_frame(runs, gold, documents, mode, samples=samples) for mode in ("exact", "lenient")]
+        frames = [significance_frame(runs, gold, documents, mode, samples, show_progress=show_progress)
+                  for mode in ("exact", "lenient")]
         significance = pd.concat([f.assign(spans=mode) for f, mode in zip(frames, ("exact", "lenient"))])
         significance.to_csv(out / "significance.csv", index=False, float_format="%.4f")
         long = significance.melt(id_vars=["spans", "A", "B"])
@@ -96,7 +99,7 @@ def _write_comparison(runs: list[Run], gold: list[EventMention], documents: dict
     drawn.append(plots.precision_recall(runs, out / "plots"))
     if by_split is not None:
         drawn.append(plots.split_f1(runs, out / "plots"))
-    for run in progress(runs, len(runs), "run pages and plots", "run"):
+    for run in progress(runs, len(runs), "run pages and plots", "run", show_progress):
         drawn.append(plots.type_confusion(run, gold, documents, out / "plots"))
         (out / "reports" / f"{run.key}.html").write_text(run_report(run, gold, documents), encoding="utf-8")
     tables = ComparisonTables(significance, per_type, by_split, extras, samples,

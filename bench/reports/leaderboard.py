@@ -106,7 +106,8 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def significance_frame(runs: list[Run], gold: list[EventMention], documents: dict[str, Document],
-                       mode: str = "exact", samples: int = 10_000, seed: int = 0) -> pd.DataFrame:
+                       mode: str = "exact", samples: int = 10_000, seed: int = 0,
+                       show_progress: bool = True) -> pd.DataFrame:
     """Paired bootstrap over sentences for every pair of runs and level: F1 difference, p-value, and the
     p-value adjusted for the many comparisons of this span mode (Benjamini-Hochberg, ``p_adj``)."""
     from scipy.stats import false_discovery_control
@@ -115,7 +116,7 @@ def significance_frame(runs: list[Run], gold: list[EventMention], documents: dic
               for run in runs for level in LEVELS}
     rows = []
     pairs = list(combinations(runs, 2))
-    for a, b in progress(pairs, len(pairs), f"paired tests ({mode})", "pair"):
+    for a, b in progress(pairs, len(pairs), f"paired tests ({mode})", "pair", show_progress):
         row = {"A": a.label, "B": b.label}
         for level in LEVELS:
             test = paired_bootstrap(counts[(a.label, level)], counts[(b.label, level)], samples, seed)
