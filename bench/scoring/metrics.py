@@ -133,16 +133,20 @@ def tables(gold: Sequence[EventMention], predictions: Sequence[EventMention], un
 
 def with_argument_spans(table: Table, rewrite, doc_names: list[str]) -> Table:
     """The argument table with each aligned span mapped by ``rewrite(doc_id, start, end) -> (start, end)``,
-    called once per distinct span."""
+    called once per distinct span (the rows sorted by document and offsets, each run of equal rows one call)."""
     columns = table.columns
     if not len(table):
         return table
-    spans, inverse = np.unique(np.column_stack([columns["doc"], columns["a_start"], columns["a_end"]]), axis=0,
-                               return_inverse=True)
-    mapped = np.array([rewrite(doc_names[doc], start, end) if start >= 0 else (start, end)
-                       for doc, start, end in spans.tolist()], dtype=np.int64).reshape(-1, 2)
-    inverse = inverse.ravel()
-    return Table({**columns, "a_start": mapped[inverse, 0], "a_end": mapped[inverse, 1]})
+    order = np.lexsort((columns["a_end"], columns["a_start"], columns["doc"]))
+    doc, start, end = columns["doc"][order], columns["a_start"][order], columns["a_end"][order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (doc[1:] != doc[:-1]) | (start[1:] != start[:-1]) | (end[1:] != end[:-1])
+    distinct = np.empty(len(order), dtype=np.int64)        # row -> its distinct span
+    distinct[order] = np.cumsum(first) - 1
+    mapped = np.array([rewrite(doc_names[d], s, e) if s >= 0 else (s, e)
+                       for d, s, e in zip(doc[first].tolist(), start[first].tolist(), end[first].tolist())],
+                      dtype=np.int64).reshape(-1, 2)
+    return Table({**columns, "a_start": mapped[distinct, 0], "a_end": mapped[distinct, 1]})
 
 
 @dataclass
