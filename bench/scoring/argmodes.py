@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bench.schema import Document, EventMention, Span
+from bench.schema import Document, EventMention
 
 ARGUMENT_MODES = ("head", "entity")
 HEAD_RULES = "span rules: the last word before the first postmodifier (preposition, article, conjunction, comma)"
@@ -35,32 +35,29 @@ _BOUNDARY = frozenset("""ab am an auf aus bei beim bis durch für gegen im in mi
     sowie bzw""".split())
 
 
-def head_span(text: str, span: Span) -> Span:
-    """The head word of an aligned argument span in the document ``text`` (the span itself if it has no word)."""
-    if not span.aligned:
-        return span
-    phrase = text[span.start:span.end]
+def head_offsets(text: str, start: int, end: int) -> tuple[int, int]:
+    """The offsets of the head word of the argument span ``start``-``end`` of the document ``text``
+    (the span itself if it has no word)."""
+    phrase = text[start:end]
     if not _SEPARATOR.search(phrase):     # one word: its own head (the common case, kept fast)
-        return span
+        return start, end
     words = [(m.start(), m.end()) for m in _WORD.finditer(phrase)]
     first = next((i for i, (s, e) in enumerate(words) if phrase[s:e].lower() not in _BOUNDARY), None)
     if first is None:
-        return span
+        return start, end
     last = first
     for i in range(first + 1, len(words)):
-        start, end = words[i]
-        if phrase[start:end].lower() in _BOUNDARY or "," in phrase[words[i - 1][1]:start]:
+        word_start, word_end = words[i]
+        if phrase[word_start:word_end].lower() in _BOUNDARY or "," in phrase[words[i - 1][1]:word_start]:
             break
         last = i
-    start, end = words[last]
-    return Span(span.start + start, span.start + end, phrase[start:end])
+    return start + words[last][0], start + words[last][1]
 
 
 def head_rewrite(documents: dict[str, Document]):
     """Every argument span to its head word."""
     def rewrite(doc_id: str, start: int, end: int) -> tuple[int, int]:
-        head = head_span(documents[doc_id].text, Span(start, end))
-        return head.start, head.end
+        return head_offsets(documents[doc_id].text, start, end)
     return rewrite
 
 
