@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from bench.bulk import without_cyclic_gc
 from bench.schema import Argument, Document, EventMention, Span
 
 
@@ -69,6 +70,7 @@ def occurrences(text: str, needle: str, start: int = 0, end: int | None = None) 
     return found, ("normalised" if found else "none")
 
 
+@without_cyclic_gc()
 def align(predictions: Iterable[EventMention], documents: dict[str, Document]) -> tuple[list[EventMention], Counter]:
     """Predictions with offsets wherever their text is found, and a count of how each span was aligned."""
     predictions = list(predictions)

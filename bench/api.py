@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from bench.bulk import without_cyclic_gc
 from bench.errors import DataError
 from bench.paths import PROJECT_ROOT, project_path
 from bench.schema import Document, EventMention
@@ -118,6 +119,7 @@ def predictions_of(predictions, documents: dict[str, Document]) -> list[EventMen
                      "or a list of EventMention (not a mixture)"])
 
 
+@without_cyclic_gc()      # reading, aligning, scoring and writing: each phase's objects stay until the end
 def evaluate(predictions: str | Path | Iterable, data: str = "seeds", *, overrides: Sequence[str] = (),
              save_as: str | None = None, **scoring) -> Scores:
     """Score predictions against the gold of ``data``. ``scoring`` keywords are the scoring settings
