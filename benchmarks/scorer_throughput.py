@@ -125,6 +125,12 @@ def write_corpus(folder: Path, docs, gold, pred) -> Path:
     return folder / "predictions.jsonl"
 
 
+def score_arguments(folder: Path) -> list[str]:
+    """``python -m bench`` arguments that score the corpus ``write_corpus`` wrote into ``folder``."""
+    return ["score", f"pred={folder / 'predictions.jsonl'}", "name=throughput", f"data.documents_dir={folder / 'docs'}",
+            f"data.gold_dir={folder / 'gold'}", f"results_dir={folder / 'results'}"]
+
+
 def process(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak resident megabytes of a whole process (GNU time)."""
     started = time.perf_counter()
@@ -146,9 +152,7 @@ def end_to_end_row(n: int) -> str:
         path = write_corpus(folder, docs, gold, pred)
         megabytes = path.stat().st_size / 1e6
         floor, floor_mb = process([sys.executable, "-c", PLAIN_READ, str(path)])
-        ours, ours_mb = process([sys.executable, "-m", "bench", "score", f"pred={path}", "name=throughput",
-                                 f"data.documents_dir={folder / 'docs'}", f"data.gold_dir={folder / 'gold'}",
-                                 f"results_dir={folder / 'results'}"])
+        ours, ours_mb = process([sys.executable, "-m", "bench", *score_arguments(folder)])
     return (f"| {n:,} | {len(pred):,} | {megabytes:,.0f} | {floor:.2f} | {floor_mb:.0f} | "
             f"{ours:.2f} | {ours_mb:.0f} | {ours / floor:.2f}x |")
 
