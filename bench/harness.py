@@ -81,6 +81,13 @@ def checked_scoring(scoring_cfg) -> DictConfig:
     return settings
 
 
+def score_settings(scoring_cfg) -> dict:
+    """The keyword arguments of ``bench.scoring.score`` that a scoring config sets, checked."""
+    checked = checked_scoring(scoring_cfg)
+    return dict(exclude_roles=list(checked.exclude_roles), levels=list(checked.levels), modes=list(checked.modes),
+                bootstrap_samples=checked.bootstrap_samples, seed=checked.seed, confidence=checked.confidence)
+
+
 def score_predictions(predictions: Sequence[EventMention], documents: dict[str, Document],
                       gold: dict[str, list[EventMention]], scoring_cfg, clusterer: str | Mapping | None = None,
                       split_of: dict[str, str] | None = None) -> tuple[list[EventMention], dict]:
@@ -88,13 +95,11 @@ def score_predictions(predictions: Sequence[EventMention], documents: dict[str, 
     on the documents that have gold; the scores say which documents were left out. With ``split_of``
     (document -> split), each split is scored on its own as well (``scores["splits"]``)."""
     scoring_cfg = checked_scoring(scoring_cfg)
+    settings = score_settings(scoring_cfg)
     cluster = build_plugin("clusterer", clusterer) if clusterer else None
     aligned, report = align(predictions, documents)
     if cluster:
         aligned = cluster(aligned)
-    settings = dict(exclude_roles=list(scoring_cfg.exclude_roles), levels=list(scoring_cfg.levels),
-                    modes=list(scoring_cfg.modes), bootstrap_samples=scoring_cfg.bootstrap_samples,
-                    seed=scoring_cfg.seed, confidence=scoring_cfg.confidence)
     scored_docs = {doc_id: documents[doc_id] for doc_id in gold}
     gold_mentions = list(iter_sorted(gold))
     predicted = [m for m in aligned if m.doc_id in gold]

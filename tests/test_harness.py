@@ -89,6 +89,20 @@ def test_score_command_scores_an_exported_file(tmp_path, seed_documents):
     assert all(e["f1"] == 1.0 for mode in scores["levels"].values() for e in mode.values())
 
 
+def test_every_scoring_setting_of_the_config_reaches_the_scores(tmp_path):
+    gold_file = tmp_path / "gold.jsonl"
+    assert bench("export", f"out={gold_file}").returncode == 0
+    done = bench("score", f"pred={gold_file}", f"results_dir={tmp_path / 'r'}", "scoring.levels=[TI,AC]",
+                 "scoring.modes=[lenient]", "scoring.exclude_roles=[Place]", "scoring.bootstrap_samples=7",
+                 "scoring.seed=11", "scoring.confidence=0.5")
+    assert done.returncode == 0, done.stderr
+    [folder] = result_folders(tmp_path / "r")
+    scores = json.loads((folder / "scores.json").read_text())
+    assert scores["settings"] == {"exclude_roles": ["Place"], "bootstrap_samples": 7, "bootstrap_unit": "sentence",
+                                  "seed": 11, "confidence": 0.5}
+    assert {mode: list(levels) for mode, levels in scores["levels"].items()} == {"lenient": ["TI", "AC"]}
+
+
 def test_score_command_aligns_text_only_predictions(tmp_path):
     pred = tmp_path / "text_only.jsonl"
     lines = [{"doc_id": "000_eb7b64373a13186d", "type": "Contact:Statement", "trigger": {"text": "sagte"},
