@@ -106,8 +106,9 @@ def test_short_labels_and_names_only_where_runs_share_a_name(tmp_path):
     def run(name, folder, overrides):
         return Run(name, tmp_path / name / folder, {}, {}, [], {"overrides": overrides})
 
-    runs = [run("rules", "t1", ["extractor=rules", "run_name=rules", "results_dir=/r"]),
-            run("spacy", "t2", ["extractor=spacy", "results_dir=/r"])]
+    runs = [run("rules", "t1", ["extractor=rules", "run_name=rules", "results_dir=/r", "print_table=false"]),
+            run("spacy", "t2", ["extractor=spacy", "results_dir=/r", "progress=false", "hydra/launcher=joblib",
+                                "hydra.launcher.n_jobs=2"])]
     label_runs(runs)
     assert [r.label for r in runs] == ["rules", "spacy"]
     same = [run("rules", "t1", ["extractor.window=3"]), run("rules", "t2", ["extractor.window=12"]),

@@ -14,7 +14,9 @@ from bench.schema import Document, EventMention
 
 #: folders under results/ that hold no runs
 NOT_RUNS = {"comparisons"}
-NAMING_OVERRIDES = ("extractor=", "run_name=", "results_dir=")
+#: overrides that no run label shows: they name the run or its folder, or change only what a run prints
+#: or how it is launched, never its scores
+UNLABELLED_OVERRIDES = ("extractor=", "run_name=", "results_dir=", "print_table=", "progress=", "hydra/", "hydra.")
 
 
 @dataclass
@@ -33,8 +35,8 @@ class Run:
 def label_runs(runs: list[Run]) -> None:
     """Name each run for tables: its name, with the overrides that differ between the runs (sweeps),
     or with its timestamp when several runs of one name differ in nothing else. Overrides that only name the run or
-    its folder (``extractor=``, ``run_name=``, ``results_dir=``) are left out: the name says them."""
-    overrides = [{o for o in run.info.get("overrides", []) if not o.startswith(NAMING_OVERRIDES)} for run in runs]
+    its folder, or only change its printing or launcher (``UNLABELLED_OVERRIDES``), are left out."""
+    overrides = [{o for o in run.info.get("overrides", []) if not o.startswith(UNLABELLED_OVERRIDES)} for run in runs]
     shared = set.intersection(*overrides) if overrides else set()
     names = Counter(run.name for run in runs)
     for run, own in zip(runs, overrides):
