@@ -9,7 +9,7 @@ from seqeval.metrics import f1_score as seqeval_f1
 from seqeval.scheme import IOB2
 
 from bench.schema import Argument, Document, EventMention, Span
-from bench.scoring import paired_bootstrap, score, unit_counts
+from bench.scoring import paired_bootstrap, paired_bootstraps, score, unit_counts
 
 TEXT = "Russland griff Kiew mit Drohnen an. Blinken sagte am Mittwoch in Brüssel, die Hilfe komme."
 DOC = make_document("d1", TEXT)
@@ -238,6 +238,24 @@ def test_paired_bootstrap_known_cases(gold):
     test = paired_bootstrap(better, same, samples=2000)
     assert test["delta_f1"] > 0
     assert test["p_value"] < 0.01
+
+
+def test_paired_tests_drawn_together_equal_each_drawn_alone(monkeypatch):
+    """The paired tests of many pairs share their resamples (drawn once, in blocks on large corpora),
+    and each is the test of its pair alone."""
+    from bench.scoring import intervals
+
+    rng = np.random.default_rng(5)
+    tables = [rng.integers(0, 4, size=(30, 3)) for _ in range(4)]
+    pairs = [(tables[i], tables[j]) for i in range(4) for j in range(4) if i != j]
+    monkeypatch.setattr(intervals, "_BLOCK_CELLS", 100)
+    together = paired_bootstraps(pairs, samples=50, seed=2)
+    assert together == [paired_bootstrap(a, b, samples=50, seed=2) for a, b in pairs]
+    assert len({test["p_value"] for test in together}) > 1
+    with pytest.raises(ValueError, match="same sentence units"):
+        paired_bootstraps([(tables[0], tables[1]), (tables[2], tables[3][:20])])
+    with pytest.raises(ValueError, match="same sentence units"):
+        paired_bootstraps([(tables[0], tables[1]), (tables[2][:20], tables[3][:20])])
 
 
 @pytest.mark.parametrize("rows, columns", [(1, 2), (2, 1), (2, 2), (3, 5), (5, 4)])

@@ -26,7 +26,7 @@ def compare(folders: list[Path], results_dir: Path, data_cfg, out_dir: Path | No
     """Write the comparison of ``folders`` (default: the latest run of each name on ``data_cfg``, or every
     run of ``sweep``; "latest" for the most recent sweep); return its folder, the Markdown leaderboard
     and a line for each run left out. Only runs scored on the same documents and gold are compared;
-    ``show_progress``: bars for the paired tests and the run pages (on a terminal).
+    ``show_progress``: a bar for the run pages and plots (on a terminal).
 
     The folder is staged and renamed when complete (``results/comparisons/<timestamp>`` by default,
     with a suffix if that is taken); ``out_dir`` is replaced only when it is given and complete."""
@@ -83,8 +83,7 @@ def _write_comparison(runs: list[Run], gold: list[EventMention], documents: dict
     leaderboard_md = "\n\n".join(markdown) + "\n"
     significance = None
     if len(runs) > 1:
-        frames = [significance_frame(runs, gold, documents, mode, samples, show_progress=show_progress)
-                  for mode in ("exact", "lenient")]
+        frames = [significance_frame(runs, gold, documents, mode, samples) for mode in ("exact", "lenient")]
         significance = pd.concat([f.assign(spans=mode) for f, mode in zip(frames, ("exact", "lenient"))])
         significance.to_csv(out / "significance.csv", index=False, float_format="%.4f")
         long = significance.melt(id_vars=["spans", "A", "B"])

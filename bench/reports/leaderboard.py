@@ -7,8 +7,7 @@ import pandas as pd
 
 from bench.reports.runs import Run
 from bench.schema import Document, EventMention
-from bench.progress import progress
-from bench.scoring import LEVELS, bootstrap_intervals, paired_bootstrap, unit_counts
+from bench.scoring import LEVELS, bootstrap_intervals, paired_bootstraps, unit_counts
 
 #: the correction for many comparisons applied to the paired tests' p-values, as the pages name it
 CORRECTION = "Benjamini-Hochberg"
@@ -106,20 +105,20 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def significance_frame(runs: list[Run], gold: list[EventMention], documents: dict[str, Document],
-                       mode: str = "exact", samples: int = 10_000, seed: int = 0,
-                       show_progress: bool = True) -> pd.DataFrame:
+                       mode: str = "exact", samples: int = 10_000, seed: int = 0) -> pd.DataFrame:
     """Paired bootstrap over sentences for every pair of runs and level: F1 difference, p-value, and the
     p-value adjusted for the many comparisons of this span mode (Benjamini-Hochberg, ``p_adj``)."""
     from scipy.stats import false_discovery_control
 
     counts = {(run.label, level): unit_counts(gold, run.predictions, documents, level=level, mode=mode)
               for run in runs for level in LEVELS}
-    rows = []
     pairs = list(combinations(runs, 2))
-    for a, b in progress(pairs, len(pairs), f"paired tests ({mode})", "pair", show_progress):
+    tests = iter(paired_bootstraps([(counts[(a.label, level)], counts[(b.label, level)])
+                                    for a, b in pairs for level in LEVELS], samples, seed))
+    rows = []
+    for a, b in pairs:
         row = {"A": a.label, "B": b.label}
-        for level in LEVELS:
-            test = paired_bootstrap(counts[(a.label, level)], counts[(b.label, level)], samples, seed)
+        for level, test in zip(LEVELS, tests):
             row |= {f"{level} ΔF1": 100 * test["delta_f1"], f"{level} p": test["p_value"]}
         rows.append(row)
     frame = pd.DataFrame(rows)

@@ -8,7 +8,7 @@ import numpy as np
 from bench.bulk import without_cyclic_gc
 from bench.schema import Document, EventMention
 from bench.scoring.argmodes import ARGUMENT_MODES, argument_rewrite
-from bench.scoring.intervals import bootstrap_intervals, paired_bootstrap
+from bench.scoring.intervals import bootstrap_intervals, paired_bootstrap, paired_bootstraps
 from bench.scoring.match import NO_MATCH
 from bench.scoring.result import Scores
 from bench.scoring.metrics import (LEVELS, MODES, Outcome, Units, counts_entries, counts_entry,
@@ -18,7 +18,7 @@ from bench.scoring.metrics import (LEVELS, MODES, Outcome, Units, counts_entries
 SCORING_MODES = MODES + ARGUMENT_MODES
 
 __all__ = ["LEVELS", "MODES", "SCORING_MODES", "Scores", "score", "unit_counts", "matched_trigger_types",
-           "match_status", "bootstrap_intervals", "paired_bootstrap",
+           "match_status", "bootstrap_intervals", "paired_bootstrap", "paired_bootstraps",
            "prf"]
 
 

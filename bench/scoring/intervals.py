@@ -60,13 +60,27 @@ def paired_bootstrap(counts_a: np.ndarray, counts_b: np.ndarray, samples: int = 
     counted as (hits + 1) / (samples + 1) so that it is never an impossible 0.
     Identical systems give p = 1.
     """
-    if counts_a.shape != counts_b.shape:
+    return paired_bootstraps([(counts_a, counts_b)], samples, seed)[0]
+
+
+def paired_bootstraps(pairs: Sequence[tuple[np.ndarray, np.ndarray]], samples: int = 10_000,
+                      seed: int = 0) -> list[dict[str, float]]:
+    """``paired_bootstrap`` of each pair of (n_units, 3) count tables over the same units, the resamples
+    drawn once for all pairs (each pair gets the test it would get alone)."""
+    if not pairs:
+        return []
+    if any(a.shape != b.shape or len(a) != len(pairs[0][0]) for a, b in pairs):
         raise ValueError("paired test needs counts over the same sentence units")
-    observed = float(prf(*counts_a.sum(0))[2] - prf(*counts_b.sum(0))[2])
-    deltas = []
-    for w in _resample_weights(len(counts_a), samples, seed):
-        deltas.append(prf(*(w @ counts_a).T)[2] - prf(*(w @ counts_b).T)[2])
-    delta = np.concatenate(deltas)
-    hits = int(np.sum(np.abs(delta - observed) >= abs(observed) - 1e-12))
-    p_value = (hits + 1) / (samples + 1)
-    return {"delta_f1": observed, "p_value": p_value, "samples": samples}
+    stacked = np.hstack([table for pair in pairs for table in pair]).astype(np.float64)
+    observed = [float(prf(*a.sum(0))[2] - prf(*b.sum(0))[2]) for a, b in pairs]
+    deltas = [[] for _ in pairs]
+    for w in _resample_weights(len(stacked), samples, seed):
+        totals = w @ stacked
+        for k, pair_deltas in enumerate(deltas):
+            pair_deltas.append(prf(*totals[:, 6 * k:6 * k + 3].T)[2] - prf(*totals[:, 6 * k + 3:6 * k + 6].T)[2])
+    tests = []
+    for delta, difference in zip(deltas, observed):
+        delta = np.concatenate(delta)
+        hits = int(np.sum(np.abs(delta - difference) >= abs(difference) - 1e-12))
+        tests.append({"delta_f1": difference, "p_value": (hits + 1) / (samples + 1), "samples": samples})
+    return tests
