@@ -179,10 +179,13 @@ def _compare(options) -> int:
         raise DataError([f"--samples must be a positive whole number, got {options.samples}"])
     if options.out is not None and options.out.exists() and any(options.out.iterdir()) and not options.force:
         raise DataError([f"{options.out}: exists and is not empty; not overwritten (add --force to write into it)"])
-    cfg = compose([r for r in options.runs if "=" in r])
-    runs = [Path(r) for r in options.runs if "=" not in r]
+    sweep, items = options.sweep, options.runs
+    if sweep and "=" in sweep:          # a bare --sweep before an override: no sweep name holds "="
+        sweep, items = "latest", [sweep, *items]
+    cfg = compose([r for r in items if "=" in r])
+    runs = [Path(r) for r in items if "=" not in r]
     out, leaderboard, left_out = compare(runs, project_path(cfg.results_dir), cfg.data, options.out,
-                                         options.samples, options.sweep, cfg.get("progress", True))
+                                         options.samples, sweep, cfg.get("progress", True))
     for line in left_out:
         print(f"note: left out {line}")
     print(leaderboard)

@@ -19,9 +19,10 @@ def test_joblib_sweep_gives_one_result_folder_per_run_and_compare_takes_the_swee
     assert infos[0]["sweep"] == infos[1]["sweep"]
     windows = {o for i in infos for o in i["overrides"] if o.startswith("extractor.window=")}
     assert windows == {"extractor.window=4", "extractor.window=12"}
-    compared = bench("compare", f"results_dir={tmp_path}", "--samples", "200", "--sweep")
-    assert compared.returncode == 0, compared.stderr
-    assert "rules [extractor.window=4]" in compared.stdout and "rules [extractor.window=12]" in compared.stdout
+    for arguments in ([f"results_dir={tmp_path}", "--sweep"], ["--sweep", f"results_dir={tmp_path}"]):
+        compared = bench("compare", "--samples", "200", *arguments)
+        assert compared.returncode == 0, compared.stderr
+        assert "rules [extractor.window=4]" in compared.stdout and "rules [extractor.window=12]" in compared.stdout
 
 
 @pytest.mark.slow
