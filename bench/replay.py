@@ -61,9 +61,9 @@ def import_answers(cfg: DictConfig, answers: Path) -> dict:
 
 
 def rescore(run_dir: Path, overrides: Sequence[str] = ()) -> Path:
-    """Score the run in ``run_dir`` again, into a new result folder of the same name, with its saved
-    configuration changed by ``overrides`` (``scoring.modes=[exact,head]``, ``extractor.window_sentences=4``);
-    no request is sent."""
+    """Score the run in ``run_dir`` again, into a new result folder of the same name beside it (or under
+    a ``results_dir=`` override), with its saved configuration changed by ``overrides``
+    (``scoring.modes=[exact,head]``, ``extractor.window_sentences=4``); no request is sent."""
     run_dir = Path(run_dir)
     if not (run_dir / "config.yaml").is_file():
         raise DataError([f"{run_dir}: not a result folder (it has no config.yaml)"])
@@ -72,6 +72,8 @@ def rescore(run_dir: Path, overrides: Sequence[str] = ()) -> Path:
     except Exception as err:  # noqa: BLE001 - OmegaConf's errors of a bad override
         raise DataError([f"rescore: bad override ({str(err).splitlines()[0]})"]) from None
     cfg.rescored_from = str(run_dir)
+    if not any(override.startswith("results_dir=") for override in overrides):
+        cfg.results_dir = str(run_dir.resolve().parent.parent)
     if _is_llm(cfg):
         cfg.extractor.offline = True
         cfg.extractor.cache_mode = "read"

@@ -103,6 +103,21 @@ def test_every_scoring_setting_of_the_config_reaches_the_scores(tmp_path):
     assert {mode: list(levels) for mode, levels in scores["levels"].items()} == {"lenient": ["TI", "AC"]}
 
 
+def test_rescore_writes_beside_the_run_it_scores_again(tmp_path):
+    gold_file = tmp_path / "gold.jsonl"
+    assert bench("export", f"out={gold_file}").returncode == 0
+    assert bench("score", f"pred={gold_file}", "name=perfect", f"results_dir={tmp_path / 'a'}",
+                 "scoring.bootstrap_samples=0").returncode == 0
+    [first] = result_folders(tmp_path / "a")
+    done = bench("rescore", str(first), "scoring.modes=[exact]")
+    assert done.returncode == 0, done.stderr
+    [again] = [folder for folder in result_folders(tmp_path / "a") if folder != first]
+    assert again.parent == first.parent
+    assert list(json.loads((again / "scores.json").read_text())["levels"]) == ["exact"]
+    assert bench("rescore", str(first), f"results_dir={tmp_path / 'b'}").returncode == 0
+    assert [folder.parent.name for folder in result_folders(tmp_path / "b")] == ["perfect"]
+
+
 def test_score_command_aligns_text_only_predictions(tmp_path):
     pred = tmp_path / "text_only.jsonl"
     lines = [{"doc_id": "000_eb7b64373a13186d", "type": "Contact:Statement", "trigger": {"text": "sagte"},
