@@ -166,7 +166,11 @@ def _merge(options) -> int:
     if not folders:
         raise DataError(["merge needs the result folders of the shards"])
     name = check_name(pairs.pop("name"), "name") if "name" in pairs else None
-    merge_shards(folders, compose(_overrides(pairs)), name)
+    cfg = compose(_overrides(pairs))
+    homes = {folder.resolve().parent.parent for folder in folders}
+    if "results_dir" not in pairs and len(homes) == 1:      # beside the shards, as rescore writes beside its run
+        cfg.results_dir = str(homes.pop())
+    merge_shards(folders, cfg, name)
     return 0
 
 

@@ -54,6 +54,9 @@ def test_merged_shards_score_exactly_like_one_run(tmp_path):
     whole_scores = json.loads((whole_folder / "scores.json").read_text())
     for key in ("levels", "per_type", "per_role", "per_document", "trigger_semeval", "counts"):
         assert merged_scores[key] == whole_scores[key], key
+    beside = bench("merge", *map(str, result_folders(shards)), "name=beside", "scoring.bootstrap_samples=0")
+    assert beside.returncode == 0, beside.stderr
+    assert [f.parent for f in result_folders(shards) if f.parent.name == "beside"] == [shards / "beside"]
 
 
 def test_incomplete_shards_are_refused(tmp_path):
