@@ -159,7 +159,7 @@ def _convert(options) -> int:
 def _merge(options) -> int:
     from bench.api import compose
     from bench.harness import merge_shards
-    from bench.results import check_name
+    from bench.results import check_name, shared_results_dir
 
     folders = [Path(a) for a in options.items if "=" not in a]
     pairs = _pairs([a for a in options.items if "=" in a])
@@ -167,9 +167,8 @@ def _merge(options) -> int:
         raise DataError(["merge needs the result folders of the shards"])
     name = check_name(pairs.pop("name"), "name") if "name" in pairs else None
     cfg = compose(_overrides(pairs))
-    homes = {folder.resolve().parent.parent for folder in folders}
-    if "results_dir" not in pairs and len(homes) == 1:      # beside the shards, as rescore writes beside its run
-        cfg.results_dir = str(homes.pop())
+    if "results_dir" not in pairs and shared_results_dir(folders):
+        cfg.results_dir = str(shared_results_dir(folders))
     merge_shards(folders, cfg, name)
     return 0
 
@@ -178,6 +177,7 @@ def _compare(options) -> int:
     from bench.api import compose
     from bench.paths import project_path
     from bench.reports.compare import compare
+    from bench.results import shared_results_dir
 
     if options.samples < 1:
         raise DataError([f"--samples must be a positive whole number, got {options.samples}"])
@@ -186,9 +186,13 @@ def _compare(options) -> int:
     sweep, items = options.sweep, options.runs
     if sweep and "=" in sweep:          # a bare --sweep before an override: no sweep name holds "="
         sweep, items = "latest", [sweep, *items]
-    cfg = compose([r for r in items if "=" in r])
+    overrides = [r for r in items if "=" in r]
+    cfg = compose(overrides)
     runs = [Path(r) for r in items if "=" not in r]
-    out, leaderboard, left_out = compare(runs, project_path(cfg.results_dir), cfg.data, options.out,
+    home = project_path(cfg.results_dir)
+    if runs and not any(o.startswith("results_dir=") for o in overrides) and shared_results_dir(runs):
+        home = shared_results_dir(runs)
+    out, leaderboard, left_out = compare(runs, home, cfg.data, options.out,
                                          options.samples, sweep, cfg.get("progress", True))
     for line in left_out:
         print(f"note: left out {line}")
@@ -311,7 +315,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("runs", nargs="*", metavar="RUN_DIR or key=value",
                      help="result folders (default: the latest run of each name on the chosen data), "
                           "and overrides (data=NAME, progress=false)")
-    sub.add_argument("--out", type=Path, help="output folder (default: results/comparisons/<timestamp>)")
+    sub.add_argument("--out", type=Path, help="output folder (default: comparisons/<timestamp> in the results folder)")
     sub.add_argument("--samples", type=int, default=10_000, help="bootstrap resamples of the paired test")
     sub.add_argument("--readme", action="store_true", help="also put the leaderboard into README.md")
     sub.add_argument("--sweep", nargs="?", const="latest", help="every run of a sweep (default: the latest)")

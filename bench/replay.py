@@ -21,7 +21,7 @@ from bench.extractors.llm import LLMExtractor
 from bench.harness import (build_extractor, extract_all, parse_shard, report, run, score_predictions, shard_ids,
                            training_data)
 from bench.paths import project_path, refuse_existing
-from bench.results import publish, result_table, staged_result
+from bench.results import publish, result_table, shared_results_dir, staged_result
 
 
 def planned_requests(cfg: DictConfig) -> tuple[LLMExtractor, dict[str, dict]]:
@@ -73,7 +73,7 @@ def rescore(run_dir: Path, overrides: Sequence[str] = ()) -> Path:
         raise DataError([f"rescore: bad override ({str(err).splitlines()[0]})"]) from None
     cfg.rescored_from = str(run_dir)
     if not any(override.startswith("results_dir=") for override in overrides):
-        cfg.results_dir = str(run_dir.resolve().parent.parent)
+        cfg.results_dir = str(shared_results_dir([run_dir]))
     if _is_llm(cfg):
         cfg.extractor.offline = True
         cfg.extractor.cache_mode = "read"

@@ -86,6 +86,13 @@ def staged_result(results_dir: Path, name: str, key: str = "run_name") -> Iterat
             shutil.rmtree(made, ignore_errors=True)
 
 
+def shared_results_dir(folders: Sequence[Path]) -> Path | None:
+    """The results folder that holds each of these result folders (``<results>/<name>/<timestamp>``), if
+    they share one: where a command that reads them (rescore, merge, compare) writes beside them."""
+    homes = {Path(folder).resolve().parent.parent for folder in folders}
+    return homes.pop() if len(homes) == 1 else None
+
+
 def remove_stale_staging(group: Path) -> None:
     """Remove the staging folders in ``group`` of processes that no longer run (killed with SIGKILL,
     or by a power cut): nothing reads them, and nothing else would clean them."""

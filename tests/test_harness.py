@@ -224,9 +224,9 @@ def test_two_compares_in_one_second_and_runs_of_one_name_keep_apart(tmp_path):
         assert cli("run", "extractor=rules", f"results_dir={results}", "scoring.bootstrap_samples=0",
                    "print_table=false").returncode == 0
     runs = result_folders(results)
-    outs = [cli("compare", *map(str, runs), f"results_dir={results}", "--samples", "10") for _ in range(2)]
+    outs = [cli("compare", *map(str, runs), *given, "--samples", "10") for given in ([f"results_dir={results}"], [])]
     assert all(done.returncode == 0 for done in outs), outs[0].stderr
-    folders = sorted(p for p in (results / "comparisons").iterdir())
+    folders = sorted(p for p in (results / "comparisons").iterdir())      # the second beside the runs it compares
     assert len(folders) == 2 and not any(p.name.startswith(".") for p in folders)
     reports = sorted(p.name for p in (folders[0] / "reports").iterdir())
     assert reports == sorted(f"rules-{run.name}.html" for run in runs)       # one page per run, none overwritten
