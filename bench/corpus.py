@@ -203,6 +203,9 @@ def read_jsonl(path: Path, documents: dict[str, Document], ontology: Ontology | 
     """
     if str(path) != "-":
         readable_file(path)
+    elif sys.stdin is None or sys.stdin.isatty():
+        raise DataError(["standard input (-): a terminal or closed, not a file; pipe the predictions in "
+                         "(pred=- < predictions.jsonl)"])
     checker = Checker(Path(path), documents, ontology or load_ontology(), False, [])
     mentions, seen_content = [], False
     stream = sys.stdin.buffer if str(path) == "-" else Path(path).open("rb")

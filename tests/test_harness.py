@@ -118,6 +118,26 @@ def test_rescore_writes_beside_the_run_it_scores_again(tmp_path):
     assert [folder.parent.name for folder in result_folders(tmp_path / "b")] == ["perfect"]
 
 
+def test_score_reads_predictions_piped_in_and_refuses_a_terminal(tmp_path):
+    import pty
+
+    gold_file = tmp_path / "gold.jsonl"
+    assert bench("export", f"out={gold_file}").returncode == 0
+    command = [sys.executable, "-m", "bench", "score", "pred=-", f"results_dir={tmp_path / 'r'}",
+               "scoring.bootstrap_samples=0"]
+    piped = subprocess.run(command, input=gold_file.read_bytes(), cwd=PROJECT_ROOT, capture_output=True, timeout=600)
+    assert piped.returncode == 0, piped.stderr
+    [folder] = result_folders(tmp_path / "r")
+    assert folder.parent.name == "stdin"
+    assert json.loads((folder / "scores.json").read_text())["levels"]["exact"]["AC"]["f1"] == 1.0
+    _, terminal = pty.openpty()
+    waiting = subprocess.run(command, stdin=terminal, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=30)
+    assert waiting.returncode == 1
+    assert waiting.stderr == ("error: standard input (-): a terminal or closed, not a file; pipe the predictions in "
+                              "(pred=- < predictions.jsonl)\n")
+    assert result_folders(tmp_path / "r") == [folder]
+
+
 def test_score_command_aligns_text_only_predictions(tmp_path):
     pred = tmp_path / "text_only.jsonl"
     lines = [{"doc_id": "000_eb7b64373a13186d", "type": "Contact:Statement", "trigger": {"text": "sagte"},
