@@ -320,6 +320,28 @@ def test_client_errors_are_not_retried_and_auth_errors_stop_the_run(protocol, tm
         run_once(protocol, tmp_path, always(Reply(status=401)))
 
 
+def test_a_server_that_never_answers_a_connection_stops_the_run_early(tmp_path):
+    doc = make_document("many", " ".join(f"Satz {i} endet hier." for i in range(12)))
+    extractor = build(tmp_path, concurrency=2, max_attempts=3)           # a closed port: no server at all
+    with pytest.raises(ExtractorError, match=r"127\.0\.0\.1:9/v1: no connection after 3 attempt\(s\) .*the rest "
+                                             r"were not sent \(is the server running, is base_url right\?\)"):
+        extractor.extract(doc)
+    assert extractor.run_info()["llm"]["requests"] <= 2 * 3        # the first requests' attempts, not 12 windows'
+
+
+def test_lost_connections_after_an_answer_are_retried_and_counted(protocol, tmp_path):
+    """Once the server has answered, a lost connection is a failed request like any other, not the end."""
+    server_class, api = protocol
+    doc = make_document("two", "Satz eins endet hier. Satz zwei endet hier.")
+    with server_class(always(Reply(answer()))) as server:
+        extractor = build(tmp_path, api=api, base_url=server.url, concurrency=1, max_failed_share=1.0)
+        first = extractor.adapter.base_url
+        extractor.extract(make_document("one", "Ein Satz endet hier."))
+    assert first == server.url.rstrip("/")
+    mentions = extractor.extract(doc)              # the server is gone now: both windows fail, the run goes on
+    assert mentions == [] and extractor.run_info()["llm"]["failed_requests"] == 2
+
+
 def test_concurrency_is_bounded(protocol, tmp_path):
     doc = make_document("many", " ".join(f"Satz {i} endet hier." for i in range(12)))
     _, info, server = run_once(protocol, tmp_path, always(Reply(delay=0.2)), document=doc, concurrency=3)

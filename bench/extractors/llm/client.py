@@ -142,6 +142,11 @@ class Client:
                         raise ExtractorError(failure.message) from None
                     if not failure.retryable or attempt == self.max_attempts:
                         self.stats.failed_requests += 1
+                        if failure.kind == "connection" and not self.stats.latencies:
+                            raise ExtractorError(f"{self.adapter.provider} at {self.adapter.base_url}: no connection "
+                                                 f"after {attempt} attempt(s) ({failure.message[:200]}), and no "
+                                                 f"request of this run got an answer: the rest were not sent "
+                                                 f"(is the server running, is base_url right?)") from None
                         log.warning("request failed after %d attempt(s): %s %s", attempt, failure.kind,
                                     failure.message[:300])
                         bar.update(1)
