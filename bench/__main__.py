@@ -167,8 +167,9 @@ def _merge(options) -> int:
         raise DataError(["merge needs the result folders of the shards"])
     name = check_name(pairs.pop("name"), "name") if "name" in pairs else None
     cfg = compose(_overrides(pairs))
-    if "results_dir" not in pairs and shared_results_dir(folders):
-        cfg.results_dir = str(shared_results_dir(folders))
+    beside = shared_results_dir(folders)
+    if "results_dir" not in pairs and beside:
+        cfg.results_dir = str(beside)
     merge_shards(folders, cfg, name)
     return 0
 
@@ -189,10 +190,8 @@ def _compare(options) -> int:
     overrides = [r for r in items if "=" in r]
     cfg = compose(overrides)
     runs = [Path(r) for r in items if "=" not in r]
-    home = project_path(cfg.results_dir)
-    if runs and not any(o.startswith("results_dir=") for o in overrides) and shared_results_dir(runs):
-        home = shared_results_dir(runs)
-    out, leaderboard, left_out = compare(runs, home, cfg.data, options.out,
+    beside = shared_results_dir(runs) if runs and not any(o.startswith("results_dir=") for o in overrides) else None
+    out, leaderboard, left_out = compare(runs, beside or project_path(cfg.results_dir), cfg.data, options.out,
                                          options.samples, sweep, cfg.get("progress", True))
     for line in left_out:
         print(f"note: left out {line}")
