@@ -190,7 +190,7 @@ def _compare(options) -> int:
     overrides = [r for r in items if "=" in r]
     cfg = compose(overrides)
     runs = [Path(r) for r in items if "=" not in r]
-    beside = shared_results_dir(runs) if runs and not any(o.startswith("results_dir=") for o in overrides) else None
+    beside = None if any(o.startswith("results_dir=") for o in overrides) else shared_results_dir(runs)
     out, leaderboard, left_out = compare(runs, beside or project_path(cfg.results_dir), cfg.data, options.out,
                                          options.samples, sweep, cfg.get("progress", True))
     for line in left_out:

@@ -81,9 +81,8 @@ def checked_scoring(scoring_cfg) -> DictConfig:
     return settings
 
 
-def score_settings(scoring_cfg) -> dict:
-    """The keyword arguments of ``bench.scoring.score`` that a scoring config sets, checked."""
-    checked = checked_scoring(scoring_cfg)
+def score_settings(checked: DictConfig) -> dict:
+    """The keyword arguments of ``bench.scoring.score`` that a scoring config (``checked_scoring``'s) sets."""
     return dict(exclude_roles=list(checked.exclude_roles), levels=list(checked.levels), modes=list(checked.modes),
                 bootstrap_samples=checked.bootstrap_samples, seed=checked.seed, confidence=checked.confidence)
 

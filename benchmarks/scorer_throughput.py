@@ -37,7 +37,7 @@ from seqeval.scheme import IOB2
 
 from bench.api import compose
 from bench.corpus import mention_to_json, write_jsonl
-from bench.harness import score_settings
+from bench.harness import checked_scoring, score_settings
 from bench.paths import PROJECT_ROOT
 from bench.schema import Argument, Document, EventMention, Span
 from bench.scoring import score
@@ -158,7 +158,7 @@ def end_to_end_row(n: int) -> str:
         floor, floor_mb = process([sys.executable, "-c", PLAIN_READ, str(path)])
         ours, ours_mb = process([sys.executable, "-m", "bench", *score_arguments(folder)])
     started = time.perf_counter()
-    score(gold, pred, docs, **score_settings(compose().scoring))
+    score(gold, pred, docs, **score_settings(checked_scoring(compose().scoring)))
     scoring = time.perf_counter() - started
     return (f"| {n:,} | {len(pred):,} | {megabytes:,.0f} | {floor:.2f} | {floor_mb:.0f} | "
             f"{scoring:.2f} | {scoring / floor:.2f}x | {ours:.2f} | {ours_mb:.0f} | {ours / floor:.2f}x |")

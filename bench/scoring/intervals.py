@@ -71,7 +71,7 @@ def paired_bootstraps(pairs: Sequence[tuple[np.ndarray, np.ndarray]], samples: i
         return []
     if any(a.shape != b.shape or len(a) != len(pairs[0][0]) for a, b in pairs):
         raise ValueError("paired test needs counts over the same sentence units")
-    stacked = np.hstack([table for pair in pairs for table in pair]).astype(np.float64)
+    stacked = np.hstack([table for pair in pairs for table in pair]).astype(np.float64)    # pair k: 6k..6k+6
     observed = [float(prf(*a.sum(0))[2] - prf(*b.sum(0))[2]) for a, b in pairs]
     deltas = [[] for _ in pairs]
     for w in _resample_weights(len(stacked), samples, seed):
